@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Inbox.Infrastructure.Auth;
+
+/// <summary>The HMAC key both issuing and validation use; a singleton resolved once at start-up.</summary>
+public sealed class AccessTokenKey(byte[] bytes)
+{
+    public SymmetricSecurityKey Key { get; } = new(bytes);
+}
+
+/// <summary>Issues the short-lived HMAC-SHA256 access tokens users present as <c>Authorization: Bearer</c>.</summary>
+public sealed class AccessTokens(AccessTokenKey key, IOptions<AuthOptions> options, IClock clock)
+{
+    static readonly JsonWebTokenHandler Handler = new();
+
+    public (string Token, Instant ExpiresAt) Issue(UserRow user, Guid sessionId)
+    {
+        var now = clock.GetCurrentInstant();
+        var expiresAt = now + Duration.FromTimeSpan(options.Value.AccessTokenLifetime);
+        var token = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Value.Issuer,
+            Audience = options.Value.Audience,
+            IssuedAt = now.ToDateTimeUtc(),
+            NotBefore = now.ToDateTimeUtc(),
+            Expires = expiresAt.ToDateTimeUtc(),
+            SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(InboxClaims.Subject, user.Id.ToString()),
+                new Claim(InboxClaims.Account, user.AccountId.ToString()),
+                new Claim(InboxClaims.Role, user.Role),
+                new Claim(InboxClaims.Name, user.Name),
+                new Claim(InboxClaims.Session, sessionId.ToString()),
+            ]),
+        });
+        return (token, expiresAt);
+    }
+
+    /// <summary>
+    /// What a token must satisfy: our issuer and audience, unexpired (30 s of skew at most, not the default
+    /// 5 minutes), signed with our key by HMAC-SHA256 and nothing else, so <c>alg: none</c> and tokens
+    /// signed with any other key or algorithm are refused.
+    /// </summary>
+    public static TokenValidationParameters ValidationParameters(AccessTokenKey key, AuthOptions options) => new()
+    {
+        ValidIssuer = options.Issuer,
+        ValidAudience = options.Audience,
+        IssuerSigningKey = key.Key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = InboxClaims.Name,
+        RoleClaimType = InboxClaims.Role,
+    };
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Npgsql;
+
+namespace Inbox.Infrastructure.Http;
+
+public static class ErrorHandling
+{
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Every error a client can see leaves as problem details: exceptions (never with a stack trace), empty
+    /// error responses written by the framework (401/403 from authentication, 404 for unknown routes, 405),
+    /// and bodies over the 1 MiB limit.
+    /// </summary>
+    public static WebApplication UseInboxErrorHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteExceptionAsync, SuppressDiagnosticsCallback = _ => false });
+        app.UseStatusCodePages(context =>
+        {
+            var response = context.HttpContext.Response;
+            return response.HasStarted || response.ContentLength > 0
+                ? Task.CompletedTask
+                : Problem.WriteAsync(context.HttpContext, response.StatusCode);
+        });
+        app.Use(RejectOversizedBodies);
+        return app;
+    }
+
+    /// <summary>
+    /// Refuses a body announced as over the limit before reading it, and caps bodies sent without a length
+    /// (Kestrel's own limit is set too; this also covers hosts without it).
+    /// </summary>
+    static Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+            return Problem.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {MaxRequestBodyBytes} bytes.");
+
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (limit is { IsReadOnly: false }) limit.MaxRequestBodySize = MaxRequestBodyBytes;
+        return next(context);
+    }
+
+    static Task WriteExceptionAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, detail) = error switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (413, $"The request body is larger than {MaxRequestBodyBytes} bytes."),
+            BadHttpRequestException bad => (bad.StatusCode, "The request could not be read."),
+            JsonException => (400, "The request body is not valid JSON."),
+            NpgsqlException { IsTransient: true } or TimeoutException => (503, "The database is not reachable right now; try again shortly."),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, null),
+            _ => (500, "An unexpected error occurred. It has been logged."),
+        };
+        if (status == 499)
+            return Task.CompletedTask;
+        if (status >= 500 && status != 503)
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Inbox.Errors")
+                .LogError(error, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
+        return Problem.WriteAsync(context, status, detail);
+    }
+}

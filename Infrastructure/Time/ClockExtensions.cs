@@ -1,0 +1,14 @@
+namespace Inbox.Infrastructure.Time;
+
+public static class ClockExtensions
+{
+    /// <summary>
+    /// Now, cut to the microsecond that PostgreSQL stores, so an instant written and read back is the same
+    /// value (keyset cursors and equality checks depend on it).
+    /// </summary>
+    public static Instant NowForDatabase(this IClock clock)
+    {
+        var ticks = clock.GetCurrentInstant().ToUnixTimeTicks();
+        return Instant.FromUnixTimeTicks(ticks - ticks % 10);
+    }
+}

@@ -1,0 +1,58 @@
+using Inbox.Infrastructure.Json;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Render (and most PaaS) tell the port through PORT; without it ASP.NET Core's own --urls / ASPNETCORE_URLS apply.
+if (builder.Configuration["PORT"] is { Length: > 0 } port)
+    builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ErrorHandling.MaxRequestBodyBytes);
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+builder.Services.AddInboxDatabase();
+builder.Services.AddInboxAuth(builder.Configuration, builder.Environment);
+builder.Services.AddFastEndpoints();
+
+var app = builder.Build();
+var startupLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Inbox.Startup");
+
+// Configuration mistakes (no signing key in Production, a bad DATABASE_URL, no PostgreSQL installed) stop the
+// start with one clear line instead of a stack trace on the first request.
+try
+{
+    app.Services.GetRequiredService<AccessTokenKey>();
+    app.Services.GetRequiredService<InboxDatabase>();
+}
+catch (Exception e) when (e is InvalidOperationException or FormatException or PostgresNotInstalledException)
+{
+    startupLog.LogCritical("Inbox cannot start: {Reason}", e.Message);
+    await app.DisposeAsync();
+    return 1;
+}
+
+app.UseInboxErrorHandling();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseFastEndpoints(config =>
+{
+    JsonSetup.Configure(config.Serializer.Options);
+    config.Errors.ContentType = Problem.ContentType;
+    config.Errors.ProducesMetadataType = typeof(Problem);
+    config.Errors.GeneralErrorsField = Problem.GeneralErrorsField;
+    config.Errors.ResponseBuilder = (failures, _, status) => Problem.FromFailures(failures, status);
+});
+
+try
+{
+    await app.RunAsync();
+}
+catch (MigrationFailedException e)
+{
+    startupLog.LogCritical("{Reason}", e.Message);
+    await app.DisposeAsync();
+    return 1;
+}
+return 0;
+
+/// <summary>Visible to the test host (<c>WebApplicationFactory&lt;Program&gt;</c>).</summary>
+public partial class Program;
