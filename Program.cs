@@ -11,6 +11,10 @@ builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddInboxDatabase();
 builder.Services.AddInboxAuth(builder.Configuration, builder.Environment);
+builder.Services.AddInboxRateLimits(builder.Configuration);
+builder.Services.AddSingleton<Sessions>();
+builder.Services.AddSingleton<SessionRevocations>();
+builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddFastEndpoints();
 
 var app = builder.Build();
@@ -32,7 +36,9 @@ catch (Exception e) when (e is InvalidOperationException or FormatException or P
 
 app.UseInboxErrorHandling();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
 app.UseFastEndpoints(config =>
 {
     JsonSetup.Configure(config.Serializer.Options);

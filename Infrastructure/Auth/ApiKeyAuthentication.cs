@@ -61,7 +61,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var identity = new ClaimsIdentity(
         [
             new Claim(InboxClaims.Account, key.AccountId.ToString()),
-            new Claim(InboxClaims.Role, Roles.Integration),
+            new Claim(InboxClaims.Role, InboxRoles.Integration),
             new Claim(InboxClaims.Name, key.Name),
             new Claim(InboxClaims.ApiKey, key.Id.ToString()),
         ], SchemeName, InboxClaims.Name, InboxClaims.Role);

@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 namespace Inbox.Infrastructure.Auth;
 
-public static class Roles
+public static class InboxRoles
 {
     public const string Admin = "admin";
     public const string Agent = "agent";
@@ -30,7 +30,7 @@ public static class InboxClaims
 public sealed record Caller(Guid AccountId, string Role, string Name, Guid? UserId, Guid? SessionId, Guid? ApiKeyId)
 {
     public bool IsUser => UserId is not null;
-    public bool IsAdmin => Role == Roles.Admin;
+    public bool IsAdmin => Role == InboxRoles.Admin;
 }
 
 public static class CallerExtensions

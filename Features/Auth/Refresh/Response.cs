@@ -1,0 +1,3 @@
+namespace Inbox.Features.Auth.Refresh;
+
+public sealed record Response(string AccessToken, string RefreshToken, Instant ExpiresAt);

@@ -1,0 +1,24 @@
+namespace Inbox.Features.Users.Me;
+
+/// <summary>The signed-in user.</summary>
+public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<UserResponse>
+{
+    public override void Configure()
+    {
+        Get("/api/me");
+        Roles(InboxRoles.Users);
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var caller = User.Caller();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId && u.AccountId == caller.AccountId, ct);
+        if (user is null)
+        {
+            // The token outlived its user (deleted since it was issued).
+            await Problem.WriteAsync(HttpContext, StatusCodes.Status401Unauthorized, "This user no longer exists.");
+            return;
+        }
+        await Send.OkAsync(UserResponse.From(user), ct);
+    }
+}
