@@ -29,7 +29,7 @@ public static partial class Snap
         var snapshot = new JObject
         {
             ["status"] = (int)response.StatusCode,
-            ["contentType"] = response.Content.Headers.ContentType?.MediaType,
+            ["contentType"] = response.Content.Headers.ContentType?.MediaType is { } mediaType ? mediaType : JValue.CreateNull(),
             ["body"] = body.Length == 0 ? null : Scrub(Parse(body), scrubFields),
         };
         Match(snapshot, name);

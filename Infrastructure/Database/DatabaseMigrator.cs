@@ -27,9 +27,10 @@ public sealed class DatabaseMigrator(
     InboxDatabase database,
     DatabaseReadiness readiness,
     IHostApplicationLifetime lifetime,
-    ILogger<DatabaseMigrator> logger) : IHostedService, IDisposable
+    ILogger<DatabaseMigrator> logger) : IHostedService
 {
     static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(3);
+    // Never disposed: it has no timer, and hosts (test hosts in particular) may call StopAsync more than once.
     readonly CancellationTokenSource _stopping = new();
     Task? _retrying;
 
@@ -135,8 +136,6 @@ public sealed class DatabaseMigrator(
         _stopping.Cancel();
         return _retrying ?? Task.CompletedTask;
     }
-
-    public void Dispose() => _stopping.Dispose();
 }
 
 public sealed class MigrationFailedException(string script, Exception error)

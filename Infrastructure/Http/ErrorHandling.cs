@@ -22,7 +22,7 @@ public static class ErrorHandling
             var response = context.HttpContext.Response;
             return response.HasStarted || response.ContentLength > 0
                 ? Task.CompletedTask
-                : Problem.WriteAsync(context.HttpContext, response.StatusCode);
+                : Problem.WriteAsync(context.HttpContext, response.StatusCode, DefaultDetail(response.StatusCode));
         });
         app.Use(RejectOversizedBodies);
         return app;
@@ -41,6 +41,15 @@ public static class ErrorHandling
         if (limit is { IsReadOnly: false }) limit.MaxRequestBodySize = MaxRequestBodyBytes;
         return next(context);
     }
+
+    static string? DefaultDetail(int status) => status switch
+    {
+        401 => "Missing or invalid credentials: send a bearer access token or an X-Api-Key.",
+        403 => "Your role does not allow this.",
+        404 => "There is nothing at this address.",
+        405 => "This route does not take that method.",
+        _ => null,
+    };
 
     static Task WriteExceptionAsync(HttpContext context)
     {

@@ -37,9 +37,11 @@ public sealed record Problem(string Type, string Title, int Status, string? Deta
             else errors[CamelCasePath(group.Key)] = messages;
         }
 
-        var detail = general.Count > 0
-            ? string.Join(" ", general)
-            : errors.Count > 0 ? "One or more fields are invalid." : null;
+        // A conflict on one field (a taken email) reads best as its own message; validation as a summary.
+        var detail = general.Count > 0 ? string.Join(" ", general)
+            : errors.Count == 0 ? null
+            : status == StatusCodes.Status400BadRequest ? "One or more fields are invalid."
+            : string.Join(" ", errors.Values.SelectMany(m => m));
         return For(status, detail, errors);
     }
 
