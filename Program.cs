@@ -1,3 +1,4 @@
+using Inbox.Features.Realtime;
 using Inbox.Infrastructure.Json;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.Services.AddInboxRateLimits(builder.Configuration);
 builder.Services.AddSingleton<Sessions>();
 builder.Services.AddSingleton<SessionRevocations>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
+builder.Services.AddRealtime(builder.Configuration);
 builder.Services.AddFastEndpoints();
 
 var app = builder.Build();
@@ -35,6 +37,7 @@ catch (Exception e) when (e is InvalidOperationException or FormatException or P
 }
 
 app.UseInboxErrorHandling();
+app.UseRealtime();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

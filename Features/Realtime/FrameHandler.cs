@@ -1,0 +1,91 @@
+namespace Inbox.Features.Realtime;
+
+/// <summary>What each client frame does. Every answer echoes the frame's <c>ref</c>; nothing a client sends can end its connection except size.</summary>
+public sealed class FrameHandler(Hub hub, InboxDatabase database, ILogger<FrameHandler> logger)
+{
+    static readonly byte[] Pong = FrameBytes.Of(new PongFrame(null));
+
+    public async Task HandleAsync(Connection connection, ReadOnlyMemory<byte> json)
+    {
+        if (!ClientFrame.TryParse(json.Span, out var frame, out var error))
+        {
+            connection.Send(FrameBytes.Of(new ErrorFrame("bad_frame", error!, null)));
+            return;
+        }
+
+        try
+        {
+            await HandleAsync(connection, frame.Type, frame.Ref, frame.ConversationId, frame.ConversationIdIsNull, frame.State, frame.Status);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Frame {Type} failed on connection {ConnectionId}", frame.Type, connection.Id);
+            connection.Send(FrameBytes.Of(new ErrorFrame("internal", "the frame could not be handled", frame.Ref)));
+        }
+    }
+
+    async Task HandleAsync(Connection connection, ClientFrameType type, string? reference, Guid? conversationId, bool conversationIdIsNull, string? state, string? status)
+    {
+        switch (type)
+        {
+            case ClientFrameType.Ping:
+                connection.Send(reference is null ? Pong : FrameBytes.Of(new PongFrame(reference)));
+                return;
+
+            case ClientFrameType.Subscribe when conversationId is { } id:
+                if (!await ExistsAsync(connection, id))
+                {
+                    connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
+                    return;
+                }
+                hub.Subscribe(connection, id);
+                connection.Send(FrameBytes.Of(new SubscribedFrame(id, reference)));
+                return;
+
+            case ClientFrameType.Unsubscribe when conversationId is { } id:
+                hub.Unsubscribe(connection, id);
+                connection.Send(FrameBytes.Of(new UnsubscribedFrame(id, reference)));
+                return;
+
+            case ClientFrameType.Typing when conversationId is { } id && state is "start" or "stop":
+                if (!hub.IsSubscribed(connection, id))
+                {
+                    connection.Send(FrameBytes.Of(new ErrorFrame("not_subscribed", "subscribe to the conversation before typing in it", reference)));
+                    return;
+                }
+                hub.Typing(connection, id, state == "start");
+                return;
+
+            case ClientFrameType.Presence when status is PresenceStatus.Online or PresenceStatus.Away or PresenceStatus.Busy:
+                hub.SetStatus(connection, status);
+                return;
+
+            case ClientFrameType.View when conversationId is not null || conversationIdIsNull:
+                if (conversationId is { } viewed && !await ExistsAsync(connection, viewed))
+                {
+                    connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
+                    return;
+                }
+                hub.View(connection, conversationId);
+                return;
+
+            case ClientFrameType.Missing:
+                connection.Send(FrameBytes.Of(new ErrorFrame("bad_frame", "the frame has no type", reference)));
+                return;
+
+            case ClientFrameType.Unknown:
+                connection.Send(FrameBytes.Of(new ErrorFrame("unknown_type", "unknown frame type", reference)));
+                return;
+
+            default:
+                connection.Send(FrameBytes.Of(new ErrorFrame("bad_frame", $"the {type.ToString().ToLowerInvariant()} frame is missing a field or has a wrong value", reference)));
+                return;
+        }
+    }
+
+    async Task<bool> ExistsAsync(Connection connection, Guid conversationId)
+    {
+        await using var db = database.Open();
+        return await Data.ConversationExistsAsync(db, connection.AccountId, conversationId, CancellationToken.None);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace Inbox.Features.Realtime;
+
+/// <summary>
+/// <c>GET /ws</c>: checks the Origin and the access token (from <c>?access_token=</c>, since browsers cannot set
+/// headers on an upgrade) and that the token's session is still live, then runs the connection until it ends.
+/// Refusals are plain HTTP answers (401, 403) before the upgrade.
+/// </summary>
+public sealed class RealtimeMiddleware(
+    RequestDelegate next,
+    Hub hub,
+    FrameHandler handler,
+    InboxDatabase database,
+    IOptions<RealtimeOptions> options,
+    IHostEnvironment environment,
+    IHostApplicationLifetime lifetime,
+    IClock clock,
+    ILogger<RealtimeMiddleware> logger)
+{
+    public const string Path = "/ws";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.Equals(Path, StringComparison.Ordinal))
+        {
+            await next(context);
+            return;
+        }
+
+        if (!OriginAllowed(context))
+        {
+            await Problem.WriteAsync(context, StatusCodes.Status403Forbidden, "This origin may not open a socket.");
+            return;
+        }
+
+        var auth = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        var caller = auth.Succeeded ? auth.Principal.Caller() : null;
+        if (caller?.UserId is null || caller.SessionId is null || !await SessionIsLiveAsync(caller, context.RequestAborted))
+        {
+            await Problem.WriteAsync(context, StatusCodes.Status401Unauthorized, "Open the socket with ?access_token=<a valid access token>.");
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Problem.WriteAsync(context, StatusCodes.Status400BadRequest, "This route only speaks WebSocket.");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var connection = new Connection(socket, caller, options.Value.SendQueueCapacity, clock.GetCurrentInstant(), logger);
+        // hello is queued before the connection joins, so it is always the first frame (before its own presence).
+        connection.Send(FrameBytes.Of(new HelloFrame(connection.Id, connection.UserId, options.Value.HeartbeatSeconds, clock.GetCurrentInstant())));
+        hub.Join(connection);
+        try
+        {
+            await connection.RunAsync(handler.HandleAsync, c => c.LastSeen = clock.GetCurrentInstant(), lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            hub.Leave(connection);
+        }
+    }
+
+    async Task<bool> SessionIsLiveAsync(Caller caller, CancellationToken ct)
+    {
+        await using var db = database.Open();
+        return await Data.SessionIsLiveAsync(db, caller.SessionId!.Value, caller.UserId!.Value, ct);
+    }
+
+    bool OriginAllowed(HttpContext context)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length == 0) return true; // not a browser: nothing to protect against cross-site use
+        var allowed = options.Value.AllowedOrigins;
+        if (allowed.Length > 0) return allowed.Contains(origin, StringComparer.OrdinalIgnoreCase);
+        if (environment.IsDevelopment()) return true;
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) &&
+               string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase);
+    }
+}

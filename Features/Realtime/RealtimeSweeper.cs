@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+
+namespace Inbox.Features.Realtime;
+
+/// <summary>
+/// The hub's clock-driven work, once a second: typing starts not refreshed within 6 s become stops, and
+/// connections silent for twice the heartbeat are dropped (their users go offline when it was their last).
+/// Also closes the sockets of sessions that end.
+/// </summary>
+public sealed class RealtimeSweeper : BackgroundService
+{
+    static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    readonly Hub _hub;
+    readonly Duration _silence;
+    readonly ILogger<RealtimeSweeper> _logger;
+
+    public RealtimeSweeper(Hub hub, SessionRevocations revocations, IOptions<RealtimeOptions> options, ILogger<RealtimeSweeper> logger)
+    {
+        _hub = hub;
+        _logger = logger;
+        _silence = Duration.FromSeconds(2 * options.Value.HeartbeatSeconds);
+        revocations.SessionRevoked += hub.CloseSession;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Tick);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                RunOnce();
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Realtime sweep failed");
+            }
+        }
+    }
+
+    public void RunOnce()
+    {
+        _hub.ExpireTyping();
+        _hub.DropSilent(_silence);
+    }
+}
+
+public static class RealtimeSetup
+{
+    public static IServiceCollection AddRealtime(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RealtimeOptions>(configuration.GetSection(RealtimeOptions.Section));
+        services.AddSingleton<Hub>();
+        services.AddSingleton<FrameHandler>();
+        services.AddSingleton<RealtimeSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<RealtimeSweeper>());
+        return services;
+    }
+
+    public static WebApplication UseRealtime(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.UseMiddleware<RealtimeMiddleware>();
+        return app;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Net.WebSockets;
+using Inbox.Features.Realtime;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime.Testing;
+
+namespace Inbox.Tests.Features.Realtime;
+
+/// <summary>The service with a strict origin list.</summary>
+public class RealtimeApp : InboxApp
+{
+    public const string AllowedOrigin = "https://inbox.example";
+
+    public RealtimeApp() => With("Realtime:AllowedOrigins:0", AllowedOrigin);
+
+    public void RunSweep() => Services.GetRequiredService<RealtimeSweeper>().RunOnce();
+}
+
+/// <summary>
+/// The same with a clock the tests move by hand. Access tokens are checked against real time, so a test resets the
+/// clock to now before it signs anyone in, and only moves it forward afterwards.
+/// </summary>
+public sealed class ClockedRealtimeApp : RealtimeApp
+{
+    public ClockedRealtimeApp() => Clock = new FakeClock(SystemClock.Instance.GetCurrentInstant());
+
+    public FakeClock ResetClock()
+    {
+        Clock!.Reset(SystemClock.Instance.GetCurrentInstant());
+        return Clock;
+    }
+}
+
+public sealed class ConnectionTests(RealtimeApp app) : IClassFixture<RealtimeApp>
+{
+    [Fact]
+    public async Task The_first_frame_is_hello()
+    {
+        var user = await app.SignUpAsync();
+        await using var socket = await TestSocket.ConnectRawAsync(app, user, RealtimeApp.AllowedOrigin);
+
+        Snap.MatchJson(await socket.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Ping_answers_pong_echoing_the_ref()
+    {
+        var user = await app.SignUpAsync();
+        await using var socket = await TestSocket.ConnectAsync(app, user);
+
+        await socket.SendAsync(new { type = "ping", @ref = "r-1" });
+
+        Snap.MatchJson((await socket.WaitForAsync("pong")).ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not-a-token")]
+    public async Task A_missing_or_bad_token_is_refused_with_401(string? token)
+    {
+        var (socket, status) = await TestSocket.TryConnectAsync(app, token);
+
+        Assert.Null(socket);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task An_origin_outside_the_allow_list_is_refused_with_403()
+    {
+        var user = await app.SignUpAsync();
+
+        var (socket, status) = await TestSocket.TryConnectAsync(app, user.AccessToken, "https://evil.example");
+
+        Assert.Null(socket);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+    }
+
+    [Fact]
+    public async Task Bad_json_and_unknown_types_answer_error_and_keep_the_connection()
+    {
+        var user = await app.SignUpAsync();
+        await using var socket = await TestSocket.ConnectAsync(app, user);
+
+        await socket.SendRawAsync("{not json");
+        Snap.MatchJson((await socket.WaitForAsync("error")).ToJsonString(), "bad-json");
+        await socket.SendAsync(new { type = "dance", @ref = "r-2" });
+        Snap.MatchJson((await socket.WaitForAsync("error")).ToJsonString(), "unknown-type");
+        await socket.SendRawAsync("[1,2,3]");
+        await socket.WaitForAsync("error");
+        await socket.SendAsync(new { type = "subscribe", conversationId = "not-a-uuid", @ref = "r-3" });
+        Assert.Equal("r-3", (await socket.WaitForAsync("error"))["ref"]!.GetValue<string>());
+
+        await socket.SendAsync(new { type = "ping", @ref = "still-here" });
+        Assert.Equal("still-here", (await socket.WaitForAsync("pong"))["ref"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_frame_over_16_KiB_closes_with_1009()
+    {
+        var user = await app.SignUpAsync();
+        await using var socket = await TestSocket.ConnectAsync(app, user);
+
+        await socket.SendRawAsync("{\"type\":\"ping\",\"ref\":\"" + new string('x', 17 * 1024) + "\"}");
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await socket.WaitForCloseAsync());
+    }
+
+    [Fact]
+    public async Task Logging_out_closes_that_sessions_sockets_with_1008()
+    {
+        var user = await app.SignUpAsync();
+        await using var socket = await TestSocket.ConnectAsync(app, user);
+
+        await app.ClientFor(user).PostAsJsonAsync("/api/auth/logout", new { refreshToken = user.RefreshToken });
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.WaitForCloseAsync());
+        var (again, status) = await TestSocket.TryConnectAsync(app, user.AccessToken);
+        Assert.Null(again);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task Presence_goes_online_away_and_offline_on_disconnect()
+    {
+        var admin = await app.SignUpAsync();
+        var agent = await app.AddUserAsync(admin, name: "Nora Petit");
+        await using var watcher = await TestSocket.ConnectAsync(app, admin);
+
+        var agentSocket = await TestSocket.ConnectAsync(app, agent);
+        var online = await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
+        await agentSocket.SendAsync(new { type = "presence", status = "away" });
+        var away = await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
+        var listed = await app.ClientFor(admin).GetFromJsonAsync<JsonArray>("/api/presence");
+        await agentSocket.DisposeAsync();
+        var offline = await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
+
+        Assert.Equal("online", online["status"]!.GetValue<string>());
+        Snap.MatchJson(away.ToJsonString(), "away");
+        Assert.Equal("away", listed!.Single(u => u!["userId"]!.GetValue<Guid>() == agent.Id)!["status"]!.GetValue<string>());
+        Assert.Equal("offline", offline["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Presence_lists_every_user_of_the_account_only()
+    {
+        var admin = await app.SignUpAsync(name: "Zoé Bernard");
+        await using var socket = await TestSocket.ConnectAsync(app, admin);
+
+        await Snap.MatchAsync(await app.ClientFor(admin).GetAsync("/api/presence"));
+        await TenantIsolation.AssertNotListedToOtherAccountsAsync(app, async owner => ("/api/presence", owner.Id));
+    }
+}
+
+public sealed class SweepTests(ClockedRealtimeApp app) : IClassFixture<ClockedRealtimeApp>
+{
+    [Fact]
+    public async Task A_connection_silent_for_two_heartbeats_is_dropped_and_its_user_goes_offline()
+    {
+        var clock = app.ResetClock();
+        var admin = await app.SignUpAsync();
+        var agent = await app.AddUserAsync(admin);
+        await using var watcher = await TestSocket.ConnectAsync(app, admin);
+        await using var silent = await TestSocket.ConnectAsync(app, agent);
+        await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
+
+        // The watcher stays alive by pinging; the other says nothing while a minute passes.
+        clock.Advance(Duration.FromSeconds(59));
+        await watcher.SendAsync(new { type = "ping" });
+        await watcher.WaitForAsync("pong");
+        clock.Advance(Duration.FromSeconds(2));
+        app.RunSweep();
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await silent.WaitForCloseAsync());
+        var offline = await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
+        Assert.Equal("offline", offline["status"]!.GetValue<string>());
+    }
+}
