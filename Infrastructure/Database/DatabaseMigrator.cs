@@ -136,7 +136,10 @@ public sealed class DatabaseMigrator(
         return _retrying ?? Task.CompletedTask;
     }
 
-    public void Dispose() => _stopping.Dispose();
+    // Cancelled, never disposed: the host can be stopped again after its services were disposed (under
+    // WebApplicationFactory both the factory and Program's RunAsync stop it), and StopAsync must not throw then.
+    // A CancellationTokenSource without a timer holds nothing that needs releasing.
+    public void Dispose() => _stopping.Cancel();
 }
 
 public sealed class MigrationFailedException(string script, Exception error)
