@@ -1,0 +1,36 @@
+using Inbox.Infrastructure.Time;
+
+namespace Inbox.Features.Tickets.ChangeStatus;
+
+/// <summary>
+/// Moves a ticket along the workflow (users only). Lock, check, update and history row are one transaction:
+/// a refused transition (409, naming the allowed next states) changes nothing.
+/// </summary>
+public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, TicketResponse>
+{
+    public override void Configure()
+    {
+        Post("/api/tickets/{id}/status");
+        Roles(InboxRoles.Users);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var caller = User.Caller();
+        await using var tx = await db.BeginTransactionAsync(ct);
+        var ticket = await Data.LockAsync(db, caller.AccountId, req.Id, ct);
+        if (ticket is null)
+        {
+            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such ticket.");
+            return;
+        }
+        if (!Workflow.Allows(ticket.Status, req.Status!))
+            ThrowError(Workflow.RefusalDetail(ticket.Status, req.Status!), StatusCodes.Status409Conflict);
+
+        // Read the clock only once the lock is held, so a change that waited is never stamped before the one it waited for.
+        var now = clock.NowForDatabase();
+        await Data.MoveAsync(db, ticket, req.Status!, string.IsNullOrWhiteSpace(req.Note) ? null : req.Note.Trim(), caller.UserId, now, ct);
+        await tx.CommitAsync(ct);
+        await Send.OkAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), ct);
+    }
+}

@@ -1,0 +1,33 @@
+using Inbox.Infrastructure.Time;
+
+namespace Inbox.Features.Tickets.Edit;
+
+/// <summary>Changes a ticket's fields (users only); a machine or assignee named must be of the caller's account.</summary>
+public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, TicketResponse>
+{
+    public override void Configure()
+    {
+        Patch("/api/tickets/{id}");
+        Roles(InboxRoles.Users);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var accountId = User.Caller().AccountId;
+        if (req.MachineId.Value is { } machineId && !await Data.MachineExistsAsync(db, accountId, machineId, ct))
+            AddError(r => r.MachineId, "No such machine in this account.");
+        if (req.AssigneeId.Value is { } assigneeId && !await Data.UserExistsAsync(db, accountId, assigneeId, ct))
+            AddError(r => r.AssigneeId, "No such user in this account.");
+        ThrowIfAnyErrors();
+
+        var ticket = req.ChangesNothing
+            ? await Data.FindAsync(db, accountId, req.Id, ct)
+            : await Data.UpdateAsync(db, accountId, req, clock.NowForDatabase(), ct);
+        if (ticket is null)
+        {
+            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such ticket.");
+            return;
+        }
+        await Send.OkAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), ct);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Inbox.Features.Tickets.Edit;
+
+/// <summary>
+/// A PATCH field that tells "absent" from "null": a property missing from the body keeps the default
+/// (<see cref="IsSet"/> false), a property present, even as <c>null</c>, is set. Kept in this slice while it
+/// is the only PATCH that needs it; move it to Infrastructure/Json when a second one does.
+/// </summary>
+[JsonConverter(typeof(OptionalConverterFactory))]
+public readonly struct Optional<T>
+{
+    public Optional(T value)
+    {
+        Value = value;
+        IsSet = true;
+    }
+
+    public bool IsSet { get; }
+    public T Value { get; }
+}
+
+public sealed class OptionalConverterFactory : JsonConverterFactory
+{
+    public override bool CanConvert(Type typeToConvert) =>
+        typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(Optional<>);
+
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+        (JsonConverter)Activator.CreateInstance(typeof(OptionalConverter<>).MakeGenericType(typeToConvert.GetGenericArguments()[0]))!;
+
+    sealed class OptionalConverter<T> : JsonConverter<Optional<T>>
+    {
+        // The serializer calls Read only for properties present in the body, and must do so for a JSON null too.
+        public override bool HandleNull => true;
+
+        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(JsonSerializer.Deserialize<T>(ref reader, options)!);
+
+        public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value.Value, options);
+    }
+}

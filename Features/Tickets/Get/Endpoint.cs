@@ -1,0 +1,28 @@
+namespace Inbox.Features.Tickets.Get;
+
+public sealed class Request
+{
+    public Guid Id { get; set; }
+}
+
+/// <summary>One ticket of the caller's account; another account's id answers 404 like an unknown one.</summary>
+public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, TicketResponse>
+{
+    public override void Configure()
+    {
+        Get("/api/tickets/{id}");
+        Roles(InboxRoles.Users);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        var accountId = User.Caller().AccountId;
+        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == req.Id && t.AccountId == accountId, ct);
+        if (ticket is null)
+        {
+            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such ticket.");
+            return;
+        }
+        await Send.OkAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), ct);
+    }
+}
