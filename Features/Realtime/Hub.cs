@@ -7,8 +7,11 @@ namespace Inbox.Features.Realtime;
 /// per account, user and session, presence per user, typing and viewing state. A DI singleton. One lock guards the
 /// maps; it is held only to read or change them, never while sending (sending only queues bytes).
 /// </summary>
-public sealed class Hub(IClock clock, ILogger<Hub> logger)
+public sealed class Hub(IClock clock, PresenceChanges presenceChanges, ILogger<Hub> logger)
 {
+    /// <summary>Raised for every frame this instance broadcasts, so the backplane can hand it to the other instances.</summary>
+    public event Action<Target, byte[]>? Broadcasting;
+
     readonly Lock _gate = new();
     readonly Dictionary<Guid, Connection> _connections = [];
     readonly Dictionary<Guid, HashSet<Connection>> _subscribers = [];
@@ -19,53 +22,41 @@ public sealed class Hub(IClock clock, ILogger<Hub> logger)
     sealed class UserPresence
     {
         public int Connections;
-        public string Status = PresenceStatus.Offline;
-        public Instant? LastSeenAt;
     }
 
-    /// <summary>Registers a new connection; when it is the user's first, the account is told they are online.</summary>
+    /// <summary>Registers a new connection; the presence writer records it and tells the account the user is online.</summary>
     public void Join(Connection connection)
     {
-        PresenceFrame? changed = null;
+        int local;
         lock (_gate)
         {
             _connections[connection.Id] = connection;
             Set(_byAccount, connection.AccountId).Add(connection);
-            var presence = PresenceOf(connection.UserId);
-            if (presence.Connections++ == 0)
-            {
-                presence.Status = PresenceStatus.Online;
-                presence.LastSeenAt = clock.GetCurrentInstant();
-                changed = new PresenceFrame(connection.UserId, presence.Status, presence.LastSeenAt);
-            }
+            local = ++PresenceOf(connection.UserId).Connections;
         }
-        if (changed is not null) ToAccount(connection.AccountId, FrameBytes.Of(changed));
+        Record(new UserJoined(connection.AccountId, connection.UserId, local));
     }
 
-    /// <summary>Forgets a connection: its subscriptions, its viewing, and, for the user's last one, their presence.</summary>
+    /// <summary>Forgets a connection: its subscriptions, its viewing, its typing when it was the user's last here.</summary>
     public void Leave(Connection connection)
     {
-        PresenceFrame? changed = null;
-        ViewingFrame? viewing = null;
         List<TypingFrame> stoppedTyping = [];
+        int local;
+        Guid? wasViewing, nowViewing;
         lock (_gate)
         {
             if (!_connections.Remove(connection.Id)) return;
             _byAccount.GetValueOrDefault(connection.AccountId)?.Remove(connection);
             foreach (var conversation in connection.Subscriptions)
                 _subscribers.GetValueOrDefault(conversation)?.Remove(connection);
-            if (connection.Viewing is { } shown)
-            {
-                connection.Viewing = null;
-                viewing = ViewingOf(connection.AccountId, shown);
-            }
+            wasViewing = connection.Viewing;
+            connection.Viewing = null;
+            nowViewing = ViewingOfUser(connection.AccountId, connection.UserId);
 
-            var presence = PresenceOf(connection.UserId);
-            if (--presence.Connections == 0)
+            local = --PresenceOf(connection.UserId).Connections;
+            if (local == 0)
             {
-                presence.Status = PresenceStatus.Offline;
-                presence.LastSeenAt = clock.GetCurrentInstant();
-                changed = new PresenceFrame(connection.UserId, presence.Status, presence.LastSeenAt);
+                _presence.Remove(connection.UserId);
                 foreach (var key in _typing.Keys.Where(k => k.User == connection.UserId).ToList())
                 {
                     stoppedTyping.Add(new TypingFrame(key.Conversation, key.User, _typing[key].Name, "stop"));
@@ -73,9 +64,8 @@ public sealed class Hub(IClock clock, ILogger<Hub> logger)
                 }
             }
         }
-        if (viewing is not null) ToAccount(connection.AccountId, FrameBytes.Of(viewing));
-        if (changed is not null) ToAccount(connection.AccountId, FrameBytes.Of(changed));
-        foreach (var stop in stoppedTyping) ToSubscribers(stop.ConversationId, FrameBytes.Of(stop), exceptUser: stop.UserId);
+        Record(new UserLeft(connection.AccountId, connection.UserId, local, wasViewing, nowViewing));
+        foreach (var stop in stoppedTyping) Broadcast(Target.Subscribers(connection.AccountId, stop.ConversationId, stop.UserId), FrameBytes.Of(stop));
     }
 
     public void Subscribe(Connection connection, Guid conversationId)
@@ -111,66 +101,41 @@ public sealed class Hub(IClock clock, ILogger<Hub> logger)
             if (typing) _typing[key] = (clock.GetCurrentInstant() + RealtimeOptions.TypingExpiry, connection.UserName, connection.AccountId);
             else _typing.Remove(key);
         }
-        ToSubscribers(conversationId, FrameBytes.Of(new TypingFrame(conversationId, connection.UserId, connection.UserName, typing ? "start" : "stop")), exceptUser: connection.UserId);
+        Broadcast(Target.Subscribers(connection.AccountId, conversationId, connection.UserId),
+            FrameBytes.Of(new TypingFrame(conversationId, connection.UserId, connection.UserName, typing ? "start" : "stop")));
     }
 
-    public void SetStatus(Connection connection, string status)
-    {
-        PresenceFrame frame;
-        lock (_gate)
-        {
-            var presence = PresenceOf(connection.UserId);
-            presence.Status = status;
-            presence.LastSeenAt = clock.GetCurrentInstant();
-            frame = new PresenceFrame(connection.UserId, presence.Status, presence.LastSeenAt);
-        }
-        ToAccount(connection.AccountId, FrameBytes.Of(frame));
-    }
+    public void SetStatus(Connection connection, string status) =>
+        Record(new StatusChosen(connection.AccountId, connection.UserId, status));
 
     /// <summary>Which conversation the connection shows; the account hears who now looks at the old and the new one.</summary>
     public void View(Connection connection, Guid? conversationId)
     {
-        List<ViewingFrame> frames = [];
+        Guid? before, userViewing;
         lock (_gate)
         {
-            var before = connection.Viewing;
+            before = connection.Viewing;
             if (before == conversationId) return;
             connection.Viewing = conversationId;
-            if (before is { } old) frames.Add(ViewingOf(connection.AccountId, old));
-            if (conversationId is { } now) frames.Add(ViewingOf(connection.AccountId, now));
+            userViewing = ViewingOfUser(connection.AccountId, connection.UserId);
         }
-        foreach (var frame in frames) ToAccount(connection.AccountId, FrameBytes.Of(frame));
-    }
-
-    /// <summary>Presence of the given users as this instance knows it; users it never saw are offline.</summary>
-    public IReadOnlyDictionary<Guid, (string Status, Instant? LastSeenAt, Guid? Viewing)> PresenceOf(Guid accountId, IEnumerable<Guid> userIds)
-    {
-        lock (_gate)
-        {
-            var live = _byAccount.GetValueOrDefault(accountId) ?? [];
-            return userIds.ToDictionary(id => id, id =>
-            {
-                var presence = _presence.GetValueOrDefault(id);
-                var viewing = live.Where(c => c.UserId == id && c.Viewing is not null).Select(c => c.Viewing).FirstOrDefault();
-                return (presence?.Status ?? PresenceStatus.Offline, presence?.LastSeenAt, viewing);
-            });
-        }
+        Record(new ViewChanged(connection.AccountId, connection.UserId, before, conversationId, userViewing));
     }
 
     /// <summary>Turns typing starts older than the expiry into broadcast stops. Called every second by <see cref="RealtimeSweeper"/>.</summary>
     public void ExpireTyping()
     {
         var now = clock.GetCurrentInstant();
-        List<TypingFrame> expired = [];
+        List<(TypingFrame, Guid Account)> expired = [];
         lock (_gate)
         {
             foreach (var (key, value) in _typing.Where(t => t.Value.Expires <= now).ToList())
             {
                 _typing.Remove(key);
-                expired.Add(new TypingFrame(key.Conversation, key.User, value.Name, "stop"));
+                expired.Add((new TypingFrame(key.Conversation, key.User, value.Name, "stop"), value.Account));
             }
         }
-        foreach (var stop in expired) ToSubscribers(stop.ConversationId, FrameBytes.Of(stop), exceptUser: stop.UserId);
+        foreach (var (stop, account) in expired) Broadcast(Target.Subscribers(account, stop.ConversationId, stop.UserId), FrameBytes.Of(stop));
     }
 
     /// <summary>Closes connections that sent nothing (not even a ping) for twice the heartbeat.</summary>
@@ -201,35 +166,49 @@ public sealed class Hub(IClock clock, ILogger<Hub> logger)
         foreach (var connection in all) connection.Close(status, reason);
     }
 
+    public int LocalConnectionsOf(Guid userId)
+    {
+        lock (_gate) return _presence.GetValueOrDefault(userId)?.Connections ?? 0;
+    }
+
     public int Count
     {
         get { lock (_gate) return _connections.Count; }
     }
 
-    public void ToSubscribers(Guid conversationId, byte[] frame, Guid? exceptUser = null)
+    /// <summary>Delivers to this instance's connections and hands the frame to the other instances.</summary>
+    public void Broadcast(Target target, byte[] frame)
     {
-        foreach (var connection in Snapshot(_subscribers, conversationId))
-            if (connection.UserId != exceptUser) connection.Send(frame);
+        DeliverLocal(target, frame);
+        Broadcasting?.Invoke(target, frame);
     }
 
-    public void ToAccount(Guid accountId, byte[] frame)
+    /// <summary>Delivers to this instance's connections only (frames arriving from other instances end here).</summary>
+    public void DeliverLocal(Target target, byte[] frame)
     {
-        foreach (var connection in Snapshot(_byAccount, accountId)) connection.Send(frame);
+        var recipients = target.Kind == TargetKind.Subscribers ? Snapshot(_subscribers, target.Key) : Snapshot(_byAccount, target.AccountId);
+        foreach (var connection in recipients)
+        {
+            // A conversation id is checked against the account when subscribing; the account check here is belt and braces.
+            if (connection.AccountId != target.AccountId || connection.UserId == target.ExceptUser) continue;
+            if (target.Kind == TargetKind.User && connection.UserId != target.Key) continue;
+            connection.Send(frame);
+        }
     }
 
-    public void ToUser(Guid accountId, Guid userId, byte[] frame)
+    void Record(PresenceChange change)
     {
-        foreach (var connection in Snapshot(_byAccount, accountId))
-            if (connection.UserId == userId) connection.Send(frame);
+        if (!presenceChanges.Queue.Writer.TryWrite(change))
+            logger.LogWarning("Presence queue full; dropped a {Change} of user {UserId}", change.GetType().Name, change.UserId);
     }
+
+    Guid? ViewingOfUser(Guid accountId, Guid userId) =>
+        _byAccount.GetValueOrDefault(accountId)?.Where(c => c.UserId == userId && c.Viewing is not null).Select(c => c.Viewing).FirstOrDefault();
 
     Connection[] Snapshot(Dictionary<Guid, HashSet<Connection>> map, Guid key)
     {
         lock (_gate) return map.TryGetValue(key, out var set) ? [.. set] : [];
     }
-
-    ViewingFrame ViewingOf(Guid accountId, Guid conversationId) =>
-        new(conversationId, _byAccount.GetValueOrDefault(accountId)?.Where(c => c.Viewing == conversationId).Select(c => c.UserId).Distinct().Order().ToList() ?? []);
 
     UserPresence PresenceOf(Guid userId)
     {

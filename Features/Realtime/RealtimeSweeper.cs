@@ -50,7 +50,13 @@ public static class RealtimeSetup
     public static IServiceCollection AddRealtime(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<RealtimeOptions>(configuration.GetSection(RealtimeOptions.Section));
+        services.AddSingleton<RealtimeInstance>();
+        services.AddSingleton<PresenceChanges>();
         services.AddSingleton<Hub>();
+        services.AddSingleton<PresenceWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<PresenceWriter>());
+        services.AddSingleton<Backplane>();
+        services.AddHostedService(sp => sp.GetRequiredService<Backplane>());
         services.AddSingleton<FrameHandler>();
         services.AddSingleton<RealtimeSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeSweeper>());

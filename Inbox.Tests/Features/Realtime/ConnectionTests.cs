@@ -144,6 +144,7 @@ public sealed class ConnectionTests(RealtimeApp app) : IClassFixture<RealtimeApp
     {
         var admin = await app.SignUpAsync(name: "Zoé Bernard");
         await using var socket = await TestSocket.ConnectAsync(app, admin);
+        await socket.WaitForAsync("presence"); // broadcast once the shared presence tables have the socket
 
         await Snap.MatchAsync(await app.ClientFor(admin).GetAsync("/api/presence"));
         await TenantIsolation.AssertNotListedToOtherAccountsAsync(app, async owner => ("/api/presence", owner.Id));

@@ -1,0 +1,68 @@
+using Inbox.Features.Realtime;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Inbox.Tests.Features.Realtime;
+
+/// <summary>Two service instances on one database, as behind a load balancer.</summary>
+public sealed class TwoInstances : IAsyncLifetime
+{
+    public InboxApp A { get; } = new();
+    public InboxApp B { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await A.InitializeAsync();
+        B = new InboxApp().With("DATABASE_URL", A.ConnectionString);
+        await B.InitializeAsync();
+        // Each learns of the other now rather than at its next peer check.
+        await A.Services.GetRequiredService<Backplane>().RefreshPeersAsync(CancellationToken.None);
+        await B.Services.GetRequiredService<Backplane>().RefreshPeersAsync(CancellationToken.None);
+        await A.Services.GetRequiredService<Backplane>().RefreshPeersAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+    }
+}
+
+public sealed class TwoInstanceTests(TwoInstances instances) : IClassFixture<TwoInstances>
+{
+    [Fact]
+    public async Task Presence_is_the_same_seen_from_either_instance()
+    {
+        var (a, b) = (instances.A, instances.B);
+        var admin = await a.SignUpAsync();
+        var agent = await a.AddUserAsync(admin, name: "Paul Roux");
+        await using var watcherOnA = await TestSocket.ConnectAsync(a, admin);
+
+        var agentOnB = await TestSocket.ConnectAsync(b, agent);
+        var online = await watcherOnA.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
+        var seenFromA = await a.ClientFor(admin).GetFromJsonAsync<JsonArray>("/api/presence");
+        await agentOnB.DisposeAsync();
+        var offline = await watcherOnA.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id && f["status"]!.GetValue<string>() == "offline");
+
+        Assert.Equal("online", online["status"]!.GetValue<string>());
+        Assert.Equal("online", seenFromA!.Single(u => u!["userId"]!.GetValue<Guid>() == agent.Id)!["status"]!.GetValue<string>());
+        Assert.NotNull(offline["lastSeenAt"]);
+    }
+
+    [Fact]
+    public async Task A_user_connected_to_both_instances_stays_online_until_the_last_socket_goes()
+    {
+        var (a, b) = (instances.A, instances.B);
+        var admin = await a.SignUpAsync();
+        var agent = await a.AddUserAsync(admin);
+        await using var watcher = await TestSocket.ConnectAsync(a, admin);
+        var onA = await TestSocket.ConnectAsync(a, agent);
+        await using var onB = await TestSocket.ConnectAsync(b, agent);
+        await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
+
+        await onA.DisposeAsync();
+        await onB.SendAsync(new { type = "presence", status = "busy" });
+        var next = await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id && f["status"]!.GetValue<string>() != "online");
+
+        Assert.Equal("busy", next["status"]!.GetValue<string>());
+    }
+}
