@@ -60,16 +60,16 @@ public sealed class TestSocket : IAsyncDisposable
     public async Task<string> ReceiveTextAsync(TimeSpan? wait = null)
     {
         using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
-        var buffer = new byte[64 * 1024];
-        var length = 0;
+        var chunk = new byte[16 * 1024];
+        using var message = new MemoryStream();
         WebSocketReceiveResult result;
         do
         {
-            result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), timeout.Token);
-            length += result.Count;
+            result = await _socket.ReceiveAsync(chunk, timeout.Token);
+            message.Write(chunk, 0, result.Count);
         } while (!result.EndOfMessage);
         if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException($"closed by the server: {result.CloseStatus} {result.CloseStatusDescription}");
-        return Encoding.UTF8.GetString(buffer, 0, length);
+        return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
     }
 
     public async Task<JsonObject> ReceiveAsync(TimeSpan? wait = null) => JsonNode.Parse(await ReceiveTextAsync(wait))!.AsObject();
