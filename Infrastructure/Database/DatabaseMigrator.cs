@@ -132,7 +132,15 @@ public sealed class DatabaseMigrator(
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping.Cancel();
+        // A host can be stopped twice at once (under WebApplicationFactory both the factory and the entry point's
+        // RunAsync stop it, and RunAsync then disposes it): once disposed there is nothing left to cancel.
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
         return _retrying ?? Task.CompletedTask;
     }
 

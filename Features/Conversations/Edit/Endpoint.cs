@@ -29,18 +29,19 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
             ThrowError(r => r.AssigneeId!, "No such user in this account.");
 
         var joined = false;
+        ConversationResponse answer;
         await using (var tx = await db.BeginTransactionAsync(ct))
         {
             await Data.UpdateAsync(db, caller.AccountId, req, ct);
             if (req.AssigneeId is { } newAssignee)
                 joined = await Data.JoinAsync(db, caller.AccountId, req.Id, newAssignee, clock.NowForDatabase(), ct);
+            answer = (await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, req.Id, ct))!;
             await tx.CommitAsync(ct);
         }
 
-        var answer = (await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, req.Id, ct))!;
         events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView()));
         if (joined)
-            await UnreadCounts.PublishAsync(db, events, caller.AccountId, req.Id, [req.AssigneeId!.Value], ct);
+            await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, [req.AssigneeId!.Value]);
         await Send.OkAsync(answer, ct);
     }
 }

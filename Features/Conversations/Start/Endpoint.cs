@@ -49,13 +49,16 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
             .Select(userId => new ParticipantRow { ConversationId = conversation.Id, UserId = userId, AccountId = caller.AccountId, JoinedAt = now })
             .ToList();
 
+        // The answer is read inside the transaction: once it commits, nothing is left that could fail and make
+        // a client (or the Idempotency-Key middleware, which releases the key on a 5xx) retry a done creation.
+        ConversationResponse answer;
         await using (var tx = await db.BeginTransactionAsync(ct))
         {
             await Data.InsertAsync(db, conversation, participants, ct);
+            answer = (await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, conversation.Id, ct))!;
             await tx.CommitAsync(ct);
         }
 
-        var answer = (await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, conversation.Id, ct))!;
         events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView()));
         await Send.ResponseAsync(answer, StatusCodes.Status201Created, ct);
     }

@@ -35,7 +35,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
             CreatedAt = now,
         };
 
-        var joined = false;
+        List<Guid> changed;
         await using (var tx = await db.BeginTransactionAsync(ct))
         {
             var claimed = await Data.ClaimNextSeqAsync(db, caller.AccountId, req.Id, message.Id, now, ct);
@@ -47,16 +47,16 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
             message.Seq = claimed.Seq;
             SetSender(message, caller, claimed);
             await Data.InsertAsync(db, message, ct);
-            if (caller.UserId is { } poster)
-                joined = await Data.JoinAsync(db, caller.AccountId, req.Id, poster, now, ct);
+            // Whose unread count this post changes: every other participant, and the poster only if they just
+            // joined (and so may now have earlier messages to read). Read before commit: after it, nothing may fail.
+            changed = await Data.OtherParticipantsAsync(db, caller.AccountId, req.Id, caller.UserId, ct);
+            if (caller.UserId is { } poster && await Data.JoinAsync(db, caller.AccountId, req.Id, poster, now, ct))
+                changed.Add(poster);
             await tx.CommitAsync(ct);
         }
 
         events.Publish(new MessageCreated(caller.AccountId, req.Id, MessageResponse.From(message)));
-        // The poster's own count does not change, unless they just joined and so now have earlier messages to read.
-        var changed = await Data.OtherParticipantsAsync(db, caller.AccountId, req.Id, caller.UserId, ct);
-        if (joined) changed.Add(caller.UserId!.Value);
-        await UnreadCounts.PublishAsync(db, events, caller.AccountId, req.Id, changed, ct);
+        await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, changed);
 
         await Send.ResponseAsync(MessageResponse.From(message), StatusCodes.Status201Created, ct);
     }

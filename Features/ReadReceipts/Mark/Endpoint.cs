@@ -41,7 +41,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
         if (moved)
         {
             events.Publish(new ReadUpdated(caller.AccountId, receipt));
-            await UnreadCounts.PublishAsync(db, events, caller.AccountId, req.Id, [me], ct);
+            await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, [me]);
         }
         await Send.OkAsync(receipt, ct);
     }

@@ -46,7 +46,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
             ? await Data.MuteAsync(db, caller.AccountId, req.Id, me, clock.NowForDatabase(), ct)
             : await Data.UnmuteAsync(db, caller.AccountId, req.Id, me, ct);
         if (changed)
-            await UnreadCounts.PublishAsync(db, events, caller.AccountId, req.Id, [me], ct);
+            await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, [me]);
         await Send.OkAsync(new Response(req.Id, muted), ct);
     }
 }

@@ -21,12 +21,15 @@ public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<Response>
     {
         var caller = User.Caller();
         var me = caller.UserId!.Value;
-        var items = await (
+        // Only conversations with something after the receipt (or muted ones) are counted at all; the count runs
+        // once per row, and rows whose new messages are all the caller's own drop out here.
+        var rows = await (
             from p in db.ParticipantUnread
             join c in db.Conversations on p.ConversationId equals c.Id
-            where p.UserId == me && p.AccountId == caller.AccountId && (p.Muted || p.UnreadCount > 0)
+            where p.UserId == me && p.AccountId == caller.AccountId && (p.Muted || c.LastSeq > p.LastReadSeq)
             orderby c.LastActivityAt descending, c.Id descending
             select new Item(p.ConversationId, p.UnreadCount, p.Muted)).ToListAsync(ct);
+        var items = rows.Where(i => i.Muted || i.UnreadCount > 0).ToList();
         await Send.OkAsync(new Response(items.Where(i => !i.Muted).Sum(i => i.UnreadCount), items), ct);
     }
 }
