@@ -427,7 +427,7 @@ public sealed class Tests(InboxAppWithEvents app, ITestOutputHelper output) : IC
     }
 
     [Fact]
-    public async Task Agents_may_not_be_impersonated_by_api_keys_on_user_routes()
+    public async Task Api_keys_may_not_list_get_or_patch_conversations()
     {
         var admin = await app.SignUpAsync();
         var key = app.ClientFor(await app.AddApiKeyAsync(admin));
