@@ -1,7 +1,11 @@
 using Inbox.Features.Realtime;
+using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Json;
+using Inbox.Infrastructure.Seeding;
 
-var builder = WebApplication.CreateBuilder(args);
+// `dotnet run -- seed` (./run.sh seed): migrate, fill the database with demo data (Infrastructure/Seeding), exit.
+var seeding = args is ["seed", ..];
+var builder = WebApplication.CreateBuilder(seeding ? args[1..] : args);
 
 // Render (and most PaaS) tell the port through PORT; without it ASP.NET Core's own --urls / ASPNETCORE_URLS apply.
 if (builder.Configuration["PORT"] is { Length: > 0 } port)
@@ -16,11 +20,20 @@ builder.Services.AddInboxRateLimits(builder.Configuration);
 builder.Services.AddSingleton<Sessions>();
 builder.Services.AddSingleton<SessionRevocations>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
+builder.Services.AddInboxEvents();
 builder.Services.AddRealtime(builder.Configuration);
 builder.Services.AddFastEndpoints();
 
 var app = builder.Build();
 var startupLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Inbox.Startup");
+
+// Seeding needs the database only, not the HTTP settings (a signing key) checked below.
+if (seeding)
+{
+    var code = await Seeder.RunAsync(app.Services, startupLog, CancellationToken.None);
+    await app.DisposeAsync();
+    return code;
+}
 
 // Configuration mistakes (no signing key in Production, a bad DATABASE_URL, no PostgreSQL installed) stop the
 // start with one clear line instead of a stack trace on the first request.

@@ -42,6 +42,9 @@ public static class KeysetCursor
 
     public static string Encode(double rank, Guid id) => Encode(rank.ToString("R", CultureInfo.InvariantCulture), id);
 
+    /// <summary>A cursor over an integer sort key, such as a message's position in its conversation.</summary>
+    public static string Encode(long key, Guid id) => Encode(key.ToString(CultureInfo.InvariantCulture), id);
+
     static string Encode(string key, Guid id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{key}|{id:N}"));
 
     public static bool TryDecode(string cursor, out string key, out Guid id)
@@ -71,6 +74,12 @@ public static class KeysetCursor
         cursor is not null && TryDecode(cursor, out var key, out var id) &&
         long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ticks)
             ? (Instant.FromUnixTimeTicks(ticks), id)
+            : null;
+
+    public static (long Key, Guid Id)? DecodeLong(string? cursor) =>
+        cursor is not null && TryDecode(cursor, out var key, out var id) &&
+        long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? (value, id)
             : null;
 
     public static (double Rank, Guid Id)? DecodeRank(string? cursor) =>

@@ -1,0 +1,47 @@
+using Inbox.Features.ReadReceipts;
+using Inbox.Infrastructure.Events;
+using Inbox.Infrastructure.Time;
+
+namespace Inbox.Features.Conversations.Edit;
+
+/// <summary>
+/// Changes the subject, status or assignee. A new assignee becomes a participant (and so starts with every
+/// earlier message unread); the previous one stays a participant. lastActivityAt only moves with messages.
+/// </summary>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, ConversationResponse>
+{
+    public override void Configure()
+    {
+        Patch("/api/conversations/{id}");
+        Roles(InboxRoles.Users);
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        req.Id = Route<Guid>("id");
+        var caller = User.Caller();
+        if (!await Data.ExistsAsync(db, caller.AccountId, req.Id, ct))
+        {
+            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
+            return;
+        }
+        if (req.AssigneeId is { } assignee && !await Data.IsUserOfAccountAsync(db, caller.AccountId, assignee, ct))
+            ThrowError(r => r.AssigneeId!, "No such user in this account.");
+
+        var joined = false;
+        ConversationResponse answer;
+        await using (var tx = await db.BeginTransactionAsync(ct))
+        {
+            await Data.UpdateAsync(db, caller.AccountId, req, ct);
+            if (req.AssigneeId is { } newAssignee)
+                joined = await Data.JoinAsync(db, caller.AccountId, req.Id, newAssignee, clock.NowForDatabase(), ct);
+            answer = (await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, req.Id, ct))!;
+            await tx.CommitAsync(ct);
+        }
+
+        events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView()));
+        if (joined)
+            await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, [req.AssigneeId!.Value]);
+        await Send.OkAsync(answer, ct);
+    }
+}

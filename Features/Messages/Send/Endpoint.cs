@@ -1,0 +1,84 @@
+using Inbox.Features.Conversations;
+using Inbox.Features.ReadReceipts;
+using Inbox.Infrastructure.Events;
+using Inbox.Infrastructure.Time;
+
+namespace Inbox.Features.Messages.Send;
+
+/// <summary>
+/// Posts a message. A user posts as themselves (<c>outgoing</c> by default) and becomes a participant; an API key
+/// posts <c>incoming</c> messages on behalf of the contact, or <c>outgoing</c> ones as the integration.
+/// Posting does not move the poster's own read receipt: a message from someone else may have committed just
+/// before theirs without them having seen it, and it must stay unread for them.
+/// </summary>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, MessageResponse>
+{
+    public override void Configure()
+    {
+        Post("/api/conversations/{id}/messages");
+        Roles(InboxRoles.UsersAndIntegrations);
+        Options(b => b.WithMetadata(Idempotent.Marker));
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        req.Id = Route<Guid>("id");
+        var caller = User.Caller();
+        var now = clock.NowForDatabase();
+        var message = new MessageRow
+        {
+            Id = Guid.CreateVersion7(),
+            AccountId = caller.AccountId,
+            ConversationId = req.Id,
+            Direction = req.Direction ?? (caller.IsUser ? MessageDirection.Outgoing : MessageDirection.Incoming),
+            Body = req.Body,
+            CreatedAt = now,
+        };
+
+        List<Guid> changed;
+        await using (var tx = await db.BeginTransactionAsync(ct))
+        {
+            var claimed = await Data.ClaimNextSeqAsync(db, caller.AccountId, req.Id, message.Id, now, ct);
+            if (claimed is null)
+            {
+                await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
+                return;
+            }
+            message.Seq = claimed.Seq;
+            SetSender(message, caller, claimed);
+            await Data.InsertAsync(db, message, ct);
+            // Whose unread count this post changes: every other participant, and the poster only if they just
+            // joined (and so may now have earlier messages to read). Read before commit: after it, nothing may fail.
+            changed = await Data.OtherParticipantsAsync(db, caller.AccountId, req.Id, caller.UserId, ct);
+            if (caller.UserId is { } poster && await Data.JoinAsync(db, caller.AccountId, req.Id, poster, now, ct))
+                changed.Add(poster);
+            await tx.CommitAsync(ct);
+        }
+
+        events.Publish(new MessageCreated(caller.AccountId, req.Id, MessageResponse.From(message)));
+        await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, changed);
+
+        await Send.ResponseAsync(MessageResponse.From(message), StatusCodes.Status201Created, ct);
+    }
+
+    static void SetSender(MessageRow message, Caller caller, Claimed conversation)
+    {
+        if (caller.UserId is { } userId)
+        {
+            message.SenderType = SenderType.User;
+            message.SenderUserId = userId;
+            message.SenderName = caller.Name;
+        }
+        else if (message.Direction == MessageDirection.Incoming)
+        {
+            message.SenderType = SenderType.Contact;
+            message.SenderName = conversation.ContactName ?? conversation.ContactEmail ?? conversation.ContactPhone ?? conversation.ContactExternalId ?? "Contact";
+        }
+        else
+        {
+            message.SenderType = SenderType.Integration;
+            message.SenderApiKeyId = caller.ApiKeyId;
+            message.SenderName = caller.Name;
+        }
+    }
+}

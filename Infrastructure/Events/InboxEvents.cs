@@ -1,0 +1,108 @@
+using System.Threading.Channels;
+using Inbox.Features.Conversations;
+
+namespace Inbox.Infrastructure.Events;
+
+// Everything a client may want pushed over a WebSocket is raised here, once, after the change has committed.
+// Payloads are the contract's wire shapes (Features/Conversations/Shapes.cs), so the realtime hub forwards them
+// as they are: message.created, conversation.updated (the conversation without the caller-specific
+// unreadCount/muted), read.updated and unread.updated.
+
+public abstract record InboxEvent(Guid AccountId);
+
+public sealed record MessageCreated(Guid AccountId, Guid ConversationId, MessageResponse Message) : InboxEvent(AccountId);
+
+public sealed record ConversationUpdated(Guid AccountId, ConversationView Conversation) : InboxEvent(AccountId);
+
+public sealed record ReadUpdated(Guid AccountId, ReceiptResponse Receipt) : InboxEvent(AccountId);
+
+/// <summary>For one user: their unread count in one conversation, and their total over unmuted conversations.</summary>
+public sealed record UnreadUpdated(Guid AccountId, Guid UserId, Guid ConversationId, long UnreadCount, long Total) : InboxEvent(AccountId);
+
+/// <summary>
+/// The one publisher of inbox events. <see cref="Publish"/> never blocks and never throws: call it only after the
+/// transaction that made the change has committed, so no subscriber ever sees a change that was rolled back.
+/// </summary>
+public interface IInboxEvents
+{
+    void Publish(InboxEvent e);
+}
+
+/// <summary>
+/// Receives every published event, in publish order, on its own background loop. A subscriber that falls more than
+/// <see cref="InboxEventBus.QueueCapacity"/> events behind loses the oldest ones (it is told how many in the log)
+/// rather than slowing down requests or the other subscribers.
+/// </summary>
+public interface IInboxEventSubscriber
+{
+    ValueTask HandleAsync(InboxEvent e, CancellationToken ct);
+}
+
+/// <summary>
+/// The default <see cref="IInboxEvents"/>: an in-process fan-out with one bounded queue and one delivery loop per
+/// registered <see cref="IInboxEventSubscriber"/>. Events raised before the host starts wait in the queues.
+/// </summary>
+public sealed class InboxEventBus : BackgroundService, IInboxEvents
+{
+    public const int QueueCapacity = 10_000;
+
+    readonly (IInboxEventSubscriber Subscriber, Channel<InboxEvent> Queue)[] _subscribers;
+    readonly ILogger<InboxEventBus> _logger;
+    long _dropped;
+
+    public InboxEventBus(IEnumerable<IInboxEventSubscriber> subscribers, ILogger<InboxEventBus> logger)
+    {
+        _logger = logger;
+        _subscribers = subscribers
+            .Select(s => (s, Channel.CreateBounded<InboxEvent>(new BoundedChannelOptions(QueueCapacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = true,
+            }, _ => Interlocked.Increment(ref _dropped))))
+            .ToArray();
+    }
+
+    public void Publish(InboxEvent e)
+    {
+        foreach (var (_, queue) in _subscribers)
+            queue.Writer.TryWrite(e);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_subscribers.Select(s => DeliverAsync(s.Subscriber, s.Queue.Reader, stoppingToken)));
+
+    async Task DeliverAsync(IInboxEventSubscriber subscriber, ChannelReader<InboxEvent> queue, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var e in queue.ReadAllAsync(ct))
+            {
+                var dropped = Interlocked.Exchange(ref _dropped, 0);
+                if (dropped > 0)
+                    _logger.LogWarning("{Count} inbox events were dropped because a subscriber fell {Capacity} events behind", dropped, QueueCapacity);
+                try
+                {
+                    await subscriber.HandleAsync(e, ct);
+                }
+                catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    _logger.LogError(error, "Inbox event subscriber {Subscriber} failed on {Event}", subscriber.GetType().Name, e.GetType().Name);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+}
+
+public static class InboxEventsSetup
+{
+    public static IServiceCollection AddInboxEvents(this IServiceCollection services)
+    {
+        services.AddSingleton<InboxEventBus>();
+        services.AddSingleton<IInboxEvents>(sp => sp.GetRequiredService<InboxEventBus>());
+        services.AddHostedService(sp => sp.GetRequiredService<InboxEventBus>());
+        return services;
+    }
+}
