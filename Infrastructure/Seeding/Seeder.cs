@@ -96,9 +96,8 @@ public static class Seeder
             await db.BulkCopyAsync(new BulkCopyOptions(), batch.Messages, ct);
             await db.BulkCopyAsync(new BulkCopyOptions(), batch.Participants, ct);
 
-            // Tickets: once the tickets slice is merged, its seeder is called here for the same account, e.g.
-            //     await TicketSeed.SeedAsync(db, accountId, userIds, faker, now, ct);
-            // (it lives with the tickets feature; this branch does not have it yet).
+            // Machines and maintenance tickets for the same team, some of them overdue.
+            await TicketSeed.SeedAsync(db, accountId, userIds, faker, now, ct);
 
             users += team.Count;
             conversations += batch.Conversations.Count;
