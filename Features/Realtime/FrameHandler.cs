@@ -1,7 +1,11 @@
+using Inbox.Features.ReadReceipts.Mark;
+using Inbox.Infrastructure.Events;
+using Inbox.Infrastructure.Time;
+
 namespace Inbox.Features.Realtime;
 
 /// <summary>What each client frame does. Every answer echoes the frame's <c>ref</c>; nothing a client sends can end its connection except size.</summary>
-public sealed class FrameHandler(Hub hub, InboxDatabase database, ILogger<FrameHandler> logger)
+public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents events, IClock clock, ILogger<FrameHandler> logger)
 {
     static readonly byte[] Pong = FrameBytes.Of(new PongFrame(null));
 
@@ -13,9 +17,15 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, ILogger<FrameH
             return;
         }
 
+        if (frame.BadField is not null)
+        {
+            connection.Send(FrameBytes.Of(new ErrorFrame("bad_frame", $"{frame.BadField} must be a uuid", frame.Ref)));
+            return;
+        }
+
         try
         {
-            await HandleAsync(connection, frame.Type, frame.Ref, frame.ConversationId, frame.ConversationIdIsNull, frame.State, frame.Status);
+            await HandleAsync(connection, frame.Type, frame.Ref, frame.ConversationId, frame.ConversationIdIsNull, frame.MessageId, frame.State, frame.Status);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -24,7 +34,7 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, ILogger<FrameH
         }
     }
 
-    async Task HandleAsync(Connection connection, ClientFrameType type, string? reference, Guid? conversationId, bool conversationIdIsNull, string? state, string? status)
+    async Task HandleAsync(Connection connection, ClientFrameType type, string? reference, Guid? conversationId, bool conversationIdIsNull, Guid? messageId, string? state, string? status)
     {
         switch (type)
         {
@@ -67,6 +77,18 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, ILogger<FrameH
                     return;
                 }
                 hub.View(connection, conversationId);
+                return;
+
+            case ClientFrameType.Read when conversationId is { } id:
+                await using (var db = database.Open())
+                {
+                    var (outcome, _) = await MarkRead.RunAsync(db, events, logger, connection.AccountId, connection.UserId, id, messageId, clock.NowForDatabase(), CancellationToken.None);
+                    // Marked: the read.updated broadcast is the answer; subscribers, this connection among them, get it.
+                    if (outcome == MarkReadOutcome.ConversationNotFound)
+                        connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
+                    else if (outcome == MarkReadOutcome.MessageNotFound)
+                        connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such message in this conversation", reference)));
+                }
                 return;
 
             case ClientFrameType.Missing:

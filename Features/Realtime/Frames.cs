@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Inbox.Features.Conversations;
 using Inbox.Infrastructure.Json;
 
 namespace Inbox.Features.Realtime;
@@ -50,6 +51,26 @@ public sealed record ErrorFrame(string Code, string Message, [property: JsonIgno
     [JsonPropertyOrder(-1)] public override string Type => "error";
 }
 
+public sealed record MessageCreatedFrame(Guid ConversationId, MessageResponse Message) : ServerFrame
+{
+    [JsonPropertyOrder(-1)] public override string Type => "message.created";
+}
+
+public sealed record ConversationUpdatedFrame(ConversationView Conversation) : ServerFrame
+{
+    [JsonPropertyOrder(-1)] public override string Type => "conversation.updated";
+}
+
+public sealed record ReadUpdatedFrame(ReceiptResponse Receipt) : ServerFrame
+{
+    [JsonPropertyOrder(-1)] public override string Type => "read.updated";
+}
+
+public sealed record UnreadUpdatedFrame(Guid ConversationId, long UnreadCount, long Total) : ServerFrame
+{
+    [JsonPropertyOrder(-1)] public override string Type => "unread.updated";
+}
+
 /// <summary>
 /// Source-generated serialisation for the frames: no reflection per frame. A broadcast is serialised once and the
 /// same bytes are queued to every recipient.
@@ -63,6 +84,10 @@ public sealed record ErrorFrame(string Code, string Message, [property: JsonIgno
 [JsonSerializable(typeof(ViewingFrame))]
 [JsonSerializable(typeof(PongFrame))]
 [JsonSerializable(typeof(ErrorFrame))]
+[JsonSerializable(typeof(MessageCreatedFrame))]
+[JsonSerializable(typeof(ConversationUpdatedFrame))]
+[JsonSerializable(typeof(ReadUpdatedFrame))]
+[JsonSerializable(typeof(UnreadUpdatedFrame))]
 public sealed partial class FrameJsonContext : JsonSerializerContext;
 
 public static class FrameBytes
@@ -84,6 +109,8 @@ public struct ClientFrame
     public Guid? MessageId;
     public string? State;
     public string? Status;
+    /// <summary>A known id field whose value is not a uuid (or null where null is allowed).</summary>
+    public string? BadField;
 
     public static bool TryParse(ReadOnlySpan<byte> json, out ClientFrame frame, out string? error)
     {
@@ -108,8 +135,13 @@ public struct ClientFrame
                 {
                     frame.ConversationIdIsNull = reader.TokenType == JsonTokenType.Null;
                     frame.ConversationId = GuidOf(ref reader);
+                    if (frame.ConversationId is null && !frame.ConversationIdIsNull) frame.BadField = "conversationId";
                 }
-                else if (name.ValueTextEquals("messageId"u8)) frame.MessageId = GuidOf(ref reader);
+                else if (name.ValueTextEquals("messageId"u8))
+                {
+                    frame.MessageId = GuidOf(ref reader);
+                    if (frame.MessageId is null && reader.TokenType != JsonTokenType.Null) frame.BadField = "messageId";
+                }
                 else if (name.ValueTextEquals("state"u8)) frame.State = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 else if (name.ValueTextEquals("status"u8)) frame.Status = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 else reader.Skip();

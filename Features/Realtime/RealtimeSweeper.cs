@@ -1,3 +1,4 @@
+using Inbox.Infrastructure.Events;
 using Microsoft.Extensions.Options;
 
 namespace Inbox.Features.Realtime;
@@ -58,6 +59,7 @@ public static class RealtimeSetup
         services.AddSingleton<Backplane>();
         services.AddHostedService(sp => sp.GetRequiredService<Backplane>());
         services.AddSingleton<FrameHandler>();
+        services.AddSingleton<IInboxEventSubscriber, RealtimeEvents>();
         services.AddSingleton<RealtimeSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeSweeper>());
         return services;

@@ -21,28 +21,13 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
     {
         req.Id = Route<Guid>("id");
         var caller = User.Caller();
-        var me = caller.UserId!.Value;
-        var latest = await Data.LatestAsync(db, caller.AccountId, req.Id, ct);
-        if (latest is null)
+        var (outcome, receipt) = await MarkRead.RunAsync(db, events, Logger, caller.AccountId, caller.UserId!.Value, req.Id, req.MessageId, clock.NowForDatabase(), ct);
+        if (outcome == MarkReadOutcome.ConversationNotFound)
         {
             await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
             return;
         }
-        var target = latest;
-        if (req.MessageId is { } messageId)
-        {
-            var chosen = await Data.MessageAsync(db, caller.AccountId, req.Id, messageId, ct);
-            if (chosen is null) ThrowError(r => r.MessageId!, "No such message in this conversation.");
-            target = chosen;
-        }
-
-        var moved = await Data.MoveForwardAsync(db, caller.AccountId, req.Id, me, target, clock.NowForDatabase(), ct);
-        var receipt = ReceiptResponse.From(await Data.ReceiptAsync(db, caller.AccountId, req.Id, me, ct));
-        if (moved)
-        {
-            events.Publish(new ReadUpdated(caller.AccountId, receipt));
-            await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, [me]);
-        }
-        await Send.OkAsync(receipt, ct);
+        if (outcome == MarkReadOutcome.MessageNotFound) ThrowError(r => r.MessageId!, "No such message in this conversation.");
+        await Send.OkAsync(receipt!, ct);
     }
 }
