@@ -119,6 +119,19 @@ public sealed class ConnectionTests(RealtimeApp app) : IClassFixture<RealtimeApp
     }
 
     [Fact]
+    public async Task A_reused_refresh_token_revokes_the_family_and_closes_its_sockets_with_1008()
+    {
+        var user = await app.SignUpAsync();
+        await using var socket = await TestSocket.ConnectAsync(app, user);
+        var client = app.Client();
+        await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken });
+
+        await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = user.RefreshToken }); // stolen copy replayed
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.WaitForCloseAsync());
+    }
+
+    [Fact]
     public async Task Presence_goes_online_away_and_offline_on_disconnect()
     {
         var admin = await app.SignUpAsync();
@@ -173,5 +186,34 @@ public sealed class SweepTests(ClockedRealtimeApp app) : IClassFixture<ClockedRe
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await silent.WaitForCloseAsync());
         var offline = await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
         Assert.Equal("offline", offline["status"]!.GetValue<string>());
+    }
+}
+
+public sealed class CrashedInstanceTests(RealtimeApp app) : IClassFixture<RealtimeApp>
+{
+    [Fact]
+    public async Task Users_of_an_instance_that_stopped_refreshing_go_offline()
+    {
+        var admin = await app.SignUpAsync();
+        var agent = await app.AddUserAsync(admin);
+        await using var watcher = await TestSocket.ConnectAsync(app, admin);
+        // The agent's socket lived on an instance that crashed two minutes ago: its row was never refreshed since.
+        await using (var connection = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlCommand(
+                "INSERT INTO presence_connections (instance_id, user_id, account_id, connections, refreshed_at) VALUES (gen_random_uuid(), @user, @account, 1, now() - interval '2 minutes')",
+                connection);
+            insert.Parameters.AddWithValue("user", agent.Id);
+            insert.Parameters.AddWithValue("account", admin.AccountId);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await app.Services.GetRequiredService<PresenceWriter>().RefreshOnceAsync(CancellationToken.None);
+
+        var offline = await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
+        Assert.Equal("offline", offline["status"]!.GetValue<string>());
+        var listed = await app.ClientFor(admin).GetFromJsonAsync<JsonArray>("/api/presence");
+        Assert.Equal("offline", listed!.Single(u => u!["userId"]!.GetValue<Guid>() == agent.Id)!["status"]!.GetValue<string>());
     }
 }
