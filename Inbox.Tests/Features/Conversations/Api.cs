@@ -68,4 +68,25 @@ public static class Api
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return (T)(await command.ExecuteScalarAsync())!;
     }
+
+    /// <summary>
+    /// The bad-input sweep of the conversation area: sends <paramref name="method"/> <paramref name="path"/> (its
+    /// <c>{id}</c> replaced by a fresh conversation of a new account) with <paramref name="body"/>, and asserts a 400
+    /// or 404 problem, never a 500.
+    /// </summary>
+    public static async Task AssertBadInputInAConversationAsync(this InboxApp app, Xunit.Abstractions.ITestOutputHelper output, string method, string path, string body)
+    {
+        var admin = await app.SignUpAsync();
+        var client = app.ClientFor(admin);
+        if (path.Contains("{id}")) path = path.Replace("{id}", (await client.StartConversationIdAsync()).ToString());
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method != "GET") request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        var response = await client.SendAsync(request);
+
+        var text = await response.Content.ReadAsStringAsync();
+        output.WriteLine($"{(int)response.StatusCode} {text}");
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{method} {path} {body} answered {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -323,18 +323,5 @@ public sealed class Tests(InboxAppWithEvents app, ITestOutputHelper output) : IC
     [Theory]
     [MemberData(nameof(BadInput))]
     public async Task Bad_input_is_a_400_or_404_problem_never_a_500(string method, string path, string body)
-    {
-        var admin = await app.SignUpAsync();
-        var client = app.ClientFor(admin);
-        if (path.Contains("{id}")) path = path.Replace("{id}", (await client.StartConversationIdAsync()).ToString());
-        var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method != "GET") request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-
-        var response = await client.SendAsync(request);
-
-        var text = await response.Content.ReadAsStringAsync();
-        output.WriteLine($"{(int)response.StatusCode} {text}");
-        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{method} {path} {body} answered {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
+        => await app.AssertBadInputInAConversationAsync(output, method, path, body);
 }
