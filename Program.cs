@@ -62,6 +62,8 @@ app.UseFastEndpoints(config =>
     config.Errors.ProducesMetadataType = typeof(Problem);
     config.Errors.GeneralErrorsField = Problem.GeneralErrorsField;
     config.Errors.ResponseBuilder = (failures, _, status) => Problem.FromFailures(failures, status);
+    config.Binding.FailureMessage = BindingErrors.QueryValueMessage;
+    config.Binding.JsonExceptionTransformer = BindingErrors.FromJsonException;
 });
 
 try

@@ -25,6 +25,7 @@ public static class ErrorHandling
                 : Problem.WriteAsync(context.HttpContext, response.StatusCode, DefaultDetail(response.StatusCode));
         });
         app.Use(RejectOversizedBodies);
+        app.Use(ContentTypeCheck.RequireJsonAsync);
         return app;
     }
 

@@ -146,8 +146,18 @@ public sealed class BadInputTests(BadInputApp app) : IClassFixture<BadInputApp>
 
         var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/tickets"));
 
-        // No body means no Content-Type: FastEndpoints refuses it as 415 before any service code runs.
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        // No body and no Content-Type reads as an empty JSON body: a 400 problem, not the framework's bare 415.
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest);
+        Assert.Empty(await TicketApi.ListIdsAsync(client, ""));
+    }
+
+    [Fact]
+    public async Task A_body_without_a_content_type_is_a_415_problem()
+    {
+        var client = app.ClientFor(await app.SignUpAsync());
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets") { Content = new ByteArrayContent("{\"title\":\"x\"}"u8.ToArray()) };
+
+        await ProblemAssert.IsAsync(await client.SendAsync(request), HttpStatusCode.UnsupportedMediaType);
         Assert.Empty(await TicketApi.ListIdsAsync(client, ""));
     }
 
