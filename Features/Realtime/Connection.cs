@@ -24,7 +24,14 @@ public sealed class Connection
     public Guid SessionId { get; }
     public string UserName { get; }
     /// <summary>Last time anything arrived from the client, for the heartbeat check.</summary>
-    public Instant LastSeen { get; set; }
+    public Instant LastSeen
+    {
+        // Written by the receive loop, read by the sweeper: kept as one long so a read is never torn.
+        get => Instant.FromUnixTimeTicks(Interlocked.Read(ref _lastSeenTicks));
+        set => Interlocked.Exchange(ref _lastSeenTicks, value.ToUnixTimeTicks());
+    }
+
+    long _lastSeenTicks;
     /// <summary>What this connection shows (the <c>view</c> frame); guarded by the hub.</summary>
     public Guid? Viewing { get; set; }
     /// <summary>Conversations this connection receives events of; guarded by the hub.</summary>
