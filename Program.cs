@@ -1,4 +1,5 @@
 using Inbox.Features.Realtime;
+using Inbox.Features.Webhooks;
 using Inbox.Infrastructure.Json;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ builder.Services.AddSingleton<Sessions>();
 builder.Services.AddSingleton<SessionRevocations>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddRealtime(builder.Configuration);
+builder.Services.AddOverdueWebhooks(builder.Configuration);
 builder.Services.AddFastEndpoints();
 
 var app = builder.Build();
