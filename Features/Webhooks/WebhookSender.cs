@@ -59,8 +59,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, IClock clock, IOpt
         {
             error = $"timed out after {(int)options.Value.PostTimeout.TotalMilliseconds} ms";
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or UriFormatException && !ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            // Whatever went wrong with this one post (refused address, connection reset, TLS, a URL that no longer
+            // parses) is this attempt's error; it must not end the sweep's run and leave the delivery leased.
             error = Describe(e);
         }
         var duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
