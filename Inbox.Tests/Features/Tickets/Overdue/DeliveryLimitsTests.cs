@@ -69,3 +69,29 @@ public sealed class PacingTests(PacedApp app) : IClassFixture<PacedApp>
                 $"posts {i - 1} and {i} arrived {(posts[i].ArrivedAt - posts[i - 1].ArrivedAt).TotalMilliseconds} ms apart");
     }
 }
+
+/// <summary>The background loop left running on a short interval: the one place the timer itself is under test.</summary>
+public sealed class FastSweepApp : WebhookApp
+{
+    public FastSweepApp() => With("Webhooks:SweepInterval", "00:00:00.100");
+}
+
+public sealed class BackgroundTests(FastSweepApp app) : IClassFixture<FastSweepApp>
+{
+    [Fact]
+    public async Task The_background_service_sweeps_by_itself_every_interval()
+    {
+        var admin = await app.SignUpAsync();
+        var client = app.ClientFor(admin);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (_, secret) = await WebhookApi.CreateEndpointAsync(client, receiver.Url);
+
+        await WebhookApi.OpenOverdueTicketAsync(client, admin.Id, app.Clock.GetCurrentInstant(), Duration.FromHours(1));
+
+        // Nobody calls the sweep here: the timer does.
+        var post = (await receiver.WaitForAsync(1))[0];
+        StandardWebhooks.AssertSigned(post, secret, app.Clock.GetCurrentInstant());
+        var logged = await Eventually.SingleAsync(async () => await WebhookApi.NotificationsAsync(client));
+        Assert.Equal(post.Id, logged["eventId"]!.GetValue<string>());
+    }
+}
