@@ -1,4 +1,5 @@
 using Inbox.Features.Realtime;
+using Inbox.Features.Webhooks;
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Json;
 using Inbox.Infrastructure.Seeding;
@@ -22,6 +23,7 @@ builder.Services.AddSingleton<SessionRevocations>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddInboxEvents();
 builder.Services.AddRealtime(builder.Configuration);
+builder.Services.AddOverdueWebhooks(builder.Configuration);
 builder.Services.AddFastEndpoints();
 
 var app = builder.Build();

@@ -53,8 +53,9 @@ public static class Workflow
     public const string Initial = TicketStatus.Received;
 
     /// <summary>
-    /// The statuses in which a past <c>scheduledAt</c> makes a ticket overdue. The partial index
-    /// <c>tickets_overdue</c> (migration 0003) spells the same list; change both together.
+    /// The statuses in which a past <c>scheduledAt</c> makes a ticket overdue. The partial indexes
+    /// <c>tickets_overdue</c> (migration 0003) and <c>tickets_overdue_assigned</c> (0005, with the overdue sweep's
+    /// SQL in Tickets/Overdue/Data.cs) spell the same list; change them together.
     /// </summary>
     public static readonly IReadOnlyList<string> OverdueStatuses = [TicketStatus.Received, TicketStatus.Diagnostic];
 

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text;
+using Inbox.Infrastructure.Time;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
+
+namespace Inbox.Features.Webhooks;
+
+/// <summary>The outcome of one post: what the delivery log records.</summary>
+public sealed record WebhookAttempt(Instant SentAt, int? StatusCode, string? Error, int DurationMs, string? ResponseBody)
+{
+    public bool Succeeded => StatusCode is >= 200 and < 300;
+    /// <summary>410 Gone: the receiver says this endpoint will never take posts again.</summary>
+    public bool Gone => StatusCode == StatusCodes.Status410Gone;
+}
+
+/// <summary>
+/// Posts one signed event, once: no retry here (retries are persisted and driven by the sweep, so they survive
+/// a restart and never hold a sweep up). The client comes from IHttpClientFactory (named <see cref="ClientName"/>:
+/// no redirects, no proxy, the SSRF connect check), and one attempt is bounded by a Polly timeout that covers
+/// connecting, sending, the headers and the first 1 KB of the answer.
+/// </summary>
+public sealed class WebhookSender(IHttpClientFactory clients, IClock clock, IOptions<WebhookOptions> options, IHostEnvironment environment)
+{
+    public const string ClientName = "webhooks";
+    public const int MaxResponseBodyBytes = 1024;
+
+    // Polly's timeout cancels the attempt and reports TimeoutRejectedException, which tells our own timeout apart
+    // from the caller's cancellation (the host shutting down) without comparing tokens by hand.
+    readonly ResiliencePipeline _timeout = new ResiliencePipelineBuilder().AddTimeout(options.Value.PostTimeout).Build();
+
+    public async Task<WebhookAttempt> PostAsync(string url, string secret, string eventId, string payload, CancellationToken ct)
+    {
+        var sentAt = clock.NowForDatabase();
+        var started = Stopwatch.GetTimestamp();
+        int? status = null;
+        string? error = null, body = null;
+        try
+        {
+            if (environment.IsProduction() && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException("refused: webhook URLs must be https in production");
+            (status, body) = await _timeout.ExecuteAsync(async token =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, url)
+                {
+                    Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+                };
+                var timestamp = sentAt.ToUnixTimeSeconds();
+                request.Headers.Add(WebhookSignature.IdHeader, eventId);
+                request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, eventId, timestamp, payload));
+                using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                return ((int?)response.StatusCode, await ReadPrefixAsync(response.Content, token));
+            }, ct);
+            error = Describe(status!.Value);
+        }
+        catch (TimeoutRejectedException)
+        {
+            error = $"timed out after {(int)options.Value.PostTimeout.TotalMilliseconds} ms";
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // Whatever went wrong with this one post (refused address, connection reset, TLS, a URL that no longer
+            // parses) is this attempt's error; it must not end the sweep's run and leave the delivery leased.
+            error = Describe(e);
+        }
+        var duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return new WebhookAttempt(sentAt, status, error, duration, body);
+    }
+
+    static string? Describe(int status) => status switch
+    {
+        >= 200 and < 300 => null,
+        StatusCodes.Status410Gone => "the receiver answered 410 Gone: the endpoint is disabled",
+        >= 300 and < 400 => $"the receiver answered {status}, a redirect, which is not followed",
+        _ => $"the receiver answered {status}",
+    };
+
+    /// <summary>The innermost message that says something: the SSRF refusal, the socket error, the TLS failure.</summary>
+    static string Describe(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is BlockedAddressException blocked) return "refused: " + blocked.Message;
+        var message = e.GetBaseException().Message;
+        return e is HttpRequestException ? $"connection failed: {message}" : message;
+    }
+
+    static async Task<string?> ReadPrefixAsync(HttpContent content, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        var buffer = new byte[MaxResponseBodyBytes];
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(filled), ct)) > 0)
+            filled += read;
+        // A cut in the middle of a UTF-8 sequence decodes as U+FFFD, and PostgreSQL text refuses NUL.
+        return filled == 0 ? null : Encoding.UTF8.GetString(buffer, 0, filled).Replace('\0', '\uFFFD');
+    }
+}
