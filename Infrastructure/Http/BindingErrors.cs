@@ -37,17 +37,19 @@ public static class BindingErrors
 }
 
 /// <summary>
-/// A POST, PUT or PATCH without a Content-Type: with no body it is treated as an empty JSON body (so the answer is
-/// the route's own 400 naming what is missing); with a body it is refused with a 415 problem. Left to the
-/// framework, both would get a bare 415 with no problem body.
+/// A request without a Content-Type to a route that takes a JSON body: with no body it is treated as an empty JSON
+/// body (so the answer is the route's own 400 naming what is missing); with a body it is refused with a 415
+/// problem. Left to the framework, both would get a bare 415 with no problem body. Routes that take no body
+/// (FastEndpoints marks them as accepting */*) are left alone.
 /// </summary>
 public static class ContentTypeCheck
 {
     public static Task RequireJsonAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (!(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method)) ||
-            !string.IsNullOrEmpty(request.ContentType))
+        if (!string.IsNullOrEmpty(request.ContentType) ||
+            context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is not { } accepts ||
+            !accepts.ContentTypes.Contains("application/json"))
             return next(context);
 
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
