@@ -37,14 +37,16 @@ if (seeding)
     return code;
 }
 
-// Configuration mistakes (no signing key in Production, a bad DATABASE_URL, no PostgreSQL installed) stop the
+// Configuration mistakes (no signing key in Production, invalid settings, a bad DATABASE_URL, no PostgreSQL) stop the
 // start with one clear line instead of a stack trace on the first request.
 try
 {
     app.Services.GetRequiredService<AccessTokenKey>();
+    // Every ValidateOnStart option (Webhooks:*, Cron:*) now, before endpoints are built from them.
+    app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
     app.Services.GetRequiredService<InboxDatabase>();
 }
-catch (Exception e) when (e is InvalidOperationException or FormatException or PostgresNotInstalledException)
+catch (Exception e) when (e is InvalidOperationException or FormatException or PostgresNotInstalledException or Microsoft.Extensions.Options.OptionsValidationException)
 {
     startupLog.LogCritical("Inbox cannot start: {Reason}", e.Message);
     await app.DisposeAsync();
