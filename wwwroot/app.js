@@ -313,6 +313,7 @@ const open = guarded(async (id) => {
     state.messages = [];
     state.receipts = new Map();
     $("composer-input").value = "";
+    $("messages").replaceChildren(); // not the empty state: the messages are on their way
   }
   client.view(id);
   document.body.classList.add("reading"); // on a phone, the pane replaces the list
@@ -320,7 +321,7 @@ const open = guarded(async (id) => {
   $("conversation").hidden = false;
   renderHeader();
   renderList();
-  renderMessages(true);
+  renderTyping();
   const [page, receipts] = await Promise.all([client.messages(id, { limit: 50 }), client.receipts(id)]);
   if (state.openId !== id) return;
   const known = new Set(page.items.map((m) => m.id));
@@ -459,7 +460,7 @@ $("new-cancel").addEventListener("click", () => $("new-dialog").close());
 $("new-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const f = event.currentTarget;
-  if (!f.name.value.trim() || !f.body.value.trim()) {
+  if (!f.contact.value.trim() || !f.body.value.trim()) {
     $("new-error").textContent = "A customer name and a first message are needed.";
     $("new-error").hidden = false;
     return;
@@ -468,7 +469,7 @@ $("new-form").addEventListener("submit", async (event) => {
     const c = await client.startConversation({
       subject: f.subject.value.trim() || undefined,
       channel: "web",
-      contact: { name: f.name.value.trim(), email: f.email.value.trim() || undefined },
+      contact: { name: f.contact.value.trim(), email: f.email.value.trim() || undefined },
       assigneeId: state.me.id,
     });
     await client.sendMessage(c.id, f.body.value.trim());

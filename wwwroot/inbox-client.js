@@ -39,16 +39,9 @@
 /** @typedef {{type: "session", session: Session|null}} SessionEvent  tokens changed (store them) or ended (null) */
 
 /**
- * @typedef {object} ClientOptions
- * @property {string} [baseUrl]  the service, e.g. "https://inbox.example.com"; default: the page's origin
- * @property {typeof WebSocket} [WebSocket]  default: globalThis.WebSocket
- * @property {typeof fetch} [fetch]  default: globalThis.fetch
- * @property {number} [backoffMs=500]  first reconnect delay; doubles per failed try
- * @property {number} [maxBackoffMs=30000]  cap of the reconnect delay
- * @property {number} [refreshMarginMs=60000]  refresh the access token this long before it expires
- * @property {number} [typingIntervalMs=3000]  at most one typing `start` per interval while typing
- * @property {number} [typingIdleMs=4000]  typing `stop` after this long without a keystroke
- * @property {number} [connectTimeoutMs=10000]  give up on a connection attempt without `hello` after this long
+ * @typedef {{baseUrl?: string, WebSocket?: typeof WebSocket, fetch?: typeof fetch, backoffMs?: number, maxBackoffMs?: number,
+ *   refreshMarginMs?: number, typingIntervalMs?: number, typingIdleMs?: number, connectTimeoutMs?: number}} ClientOptions
+ * baseUrl defaults to the page's origin; WebSocket and fetch to the globals; the rest (ms) to the constructor's values.
  */
 
 /** An HTTP answer that was not 2xx: `status` and the RFC 9457 `problem` body. */
@@ -70,11 +63,7 @@ export class InboxClient extends EventTarget {
   #wanted = false;       // the socket should be up (connect() called, close() not)
   #attempt = 0;          // failed connection tries since the last hello
   #everConnected = false;
-  #retryTimer = 0;
-  #helloTimer = 0;
-  #heartbeatTimer = 0;
-  #lastFrameAt = 0;
-  #ref = 0;
+  #retryTimer = 0; #helloTimer = 0; #heartbeatTimer = 0; #lastFrameAt = 0; #ref = 0;
   /** @type {Map<string, {resolve: Function, reject: Function}>} */ #pending = new Map();
   /** Subscribed conversations → id of the newest message seen (null: none yet), for catch-up with ?after=. */
   /** @type {Map<string, string|null>} */ #subs = new Map();
@@ -108,9 +97,7 @@ export class InboxClient extends EventTarget {
   /** @returns {User|null} */ get user() { return this.#session?.user ?? null; }
 
   /** Signs in; the access token is then refreshed automatically before it expires. @returns {Promise<Session>} */
-  async login(email, password) {
-    return this.#setSession(await this.#call("POST", "/api/auth/login", { email, password }, false));
-  }
+  async login(email, password) { return this.#setSession(await this.#call("POST", "/api/auth/login", { email, password }, false)); }
 
   /** Resumes a stored session (e.g. from sessionStorage), refreshing it if the access token is about to expire. */
   async restore(/** @type {Session} */ session) {
@@ -238,7 +225,7 @@ export class InboxClient extends EventTarget {
   async #open() {
     let token;
     try { token = await this.#freshToken(); } catch (e) { return this.#dropped(4001, String(e.message), e); }
-    if (!this.#wanted) return;
+    if (!this.#wanted || this.#ws) return; // closed, or opened by a concurrent connect() meanwhile
     const url = `${this.baseUrl.replace(/^http/, "ws")}/ws?access_token=${encodeURIComponent(token)}`;
     const ws = new this.WebSocket(url);
     this.#ws = ws;
@@ -330,6 +317,7 @@ export class InboxClient extends EventTarget {
     const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
     this.#attempt++;
     this.#emit({ type: "disconnected", code, reason, retryInMs: delay, attempt: this.#attempt, error });
+    // The browser hides why an upgrade failed (a 401 looks like any drop), hence the refresh after a few tries.
     // 1008 is "session ended" (or a slow reader): get a new token first; a 401 there signs out and stops here.
     const before = code === 1008 || this.#attempt > 3 ? () => this.refresh() : async () => {};
     this.#retryTimer = setTimeout(() => {
@@ -362,9 +350,7 @@ export class InboxClient extends EventTarget {
     return true;
   }
 
-  #seen(conversationId, messageId) {
-    if (this.#subs.has(conversationId)) this.#subs.set(conversationId, messageId);
-  }
+  #seen(conversationId, messageId) { if (this.#subs.has(conversationId)) this.#subs.set(conversationId, messageId); }
 
   /**
    * Receives a conversation's events, now and after every reconnect. `lastMessageId` (the newest message the
@@ -382,16 +368,10 @@ export class InboxClient extends EventTarget {
   }
 
   /** Which conversation this window shows (null: none); kept across reconnects. */
-  view(conversationId) {
-    this.#viewing = conversationId;
-    this.#send({ type: "view", conversationId });
-  }
+  view(conversationId) { this.#viewing = conversationId; this.#send({ type: "view", conversationId }); }
 
   /** @param {"online"|"away"|"busy"} status kept across reconnects */
-  setPresence(status) {
-    this.#status = status;
-    this.#send({ type: "presence", status });
-  }
+  setPresence(status) { this.#status = status; this.#send({ type: "presence", status }); }
 
   /** Marks read over the socket (the answer is the `read.updated` broadcast); falls back to HTTP when offline. */
   read(conversationId, messageId) {

@@ -120,6 +120,20 @@ test("errors are shown to the user: a wrong password", async () => {
   await context.close();
 });
 
+test("an agent starts a conversation from the page", async () => {
+  const a = await signIn(team.a);
+  await a.page.locator("#new-conversation").click();
+  await a.page.locator("#new-form input[name=contact]").fill("Élodie Fabre");
+  await a.page.locator("#new-form input[name=subject]").fill("Devis pour un adoucisseur");
+  await a.page.locator("#new-form textarea[name=body]").fill("Bonjour Madame Fabre, voici notre proposition.");
+  await a.page.locator("#new-form button[type=submit]").click();
+  await a.page.locator("#conversation-subject", { hasText: "Devis pour un adoucisseur" }).waitFor();
+  await a.page.locator("#messages .message.mine .bubble", { hasText: "voici notre proposition" }).waitFor();
+  await a.page.locator(".conversation-row .row-name", { hasText: "Élodie Fabre" }).waitFor();
+  assert.deepEqual(a.errors.map(String), []);
+  await a.context.close();
+});
+
 // Needs GET /api/search/messages (API.md "Search"), which lands with the search issue.
 test("search finds an accented word", async () => {
   await api(service.url, "POST", `/api/conversations/${team.conversation.id}/messages`,
