@@ -6,6 +6,7 @@ RUN dotnet restore Inbox.csproj
 COPY Program.cs Meta.cs ./
 COPY Features/ Features/
 COPY Infrastructure/ Infrastructure/
+COPY wwwroot/ wwwroot/
 RUN dotnet publish Inbox.csproj -c Release --no-restore -o /app/publish
 
 # Run stage: the ASP.NET runtime only, as the image's non-root user, listening on $PORT.

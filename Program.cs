@@ -54,6 +54,9 @@ catch (Exception e) when (e is InvalidOperationException or FormatException or P
 }
 
 app.UseInboxErrorHandling();
+// The web page and the JS client (wwwroot/): `/` serves index.html; /api, /ws, /health and /ready fall through.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseRealtime();
 app.UseAuthentication();
 app.UseRateLimiter();

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against a real, throwaway PostgreSQL and ends with the line
-# "tests: N passed, N failed" counted from the runner's own results.
+# "tests: N passed, N failed, N skipped" counted from the runners' own results: the .NET tests, then the JS
+# tests in clients/ (scripts/js-tests.sh: the client module in Node, the page in Chromium).
+# Arguments go to `dotnet test`; SKIP_JS_TESTS=1 runs the .NET tests only.
 set -uo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh || exit 1
@@ -23,6 +25,20 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The runner failed without counting a failed test (a build error, a crashed host): say so in the count.
   failed=1
+fi
+
+if [ "${SKIP_JS_TESTS:-0}" != 1 ]; then
+  bash scripts/js-tests.sh | tee "$results/js.log"
+  js_status=${PIPESTATUS[0]}
+  js=$(grep -E '^js: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$results/js.log" | tail -1)
+  js_passed=$(echo "$js" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
+  js_failed=$(echo "$js" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 1)
+  js_skipped=$(echo "$js" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || echo 0)
+  passed=$((passed + js_passed)); failed=$((failed + js_failed)); skipped=$((skipped + js_skipped))
+  if [ "$js_status" -ne 0 ]; then
+    status=1
+    [ "$js_failed" -eq 0 ] && failed=$((failed + 1))
+  fi
 fi
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -1,0 +1,200 @@
+// The client's socket logic against the real service: reconnect with backoff, re-subscribe, catch-up with
+// ?after=, typing throttle. A TCP proxy between client and service plays the network: it can cut every
+// connection and refuse new ones, while the test keeps talking to the service directly.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, connect } from "node:net";
+import { startService, seedTeam, api } from "./service.js";
+import { InboxClient } from "../../wwwroot/inbox-client.js";
+
+let service, team, proxy;
+const clients = [];
+
+before(async () => {
+  service = await startService({ Realtime__HeartbeatSeconds: "5" });
+  team = await seedTeam(service.url);
+  proxy = await startProxy(Number(new URL(service.url).port));
+});
+
+after(async () => {
+  for (const c of clients) c.close();
+  await proxy?.close();
+  await service?.stop();
+});
+
+/** A client for a seeded agent, through the proxy, with short backoff so the tests run quickly. */
+async function clientFor(user, options = {}) {
+  const client = new InboxClient({ baseUrl: proxy.url, backoffMs: 100, maxBackoffMs: 800, connectTimeoutMs: 1000, ...options });
+  clients.push(client);
+  await client.login(user.email, user.password);
+  return client;
+}
+
+/** Resolves with the first event of `type` that `match` accepts (no timers: the test runner's timeout bounds it). */
+function next(client, type, match = () => true) {
+  return new Promise((resolve) => {
+    const off = client.on(type, (e) => { if (match(e)) { off(); resolve(e); } });
+  });
+}
+
+async function connected(client) {
+  const ready = next(client, "connected");
+  client.connect();
+  return ready;
+}
+
+test("reconnects with exponential backoff and jitter while the service is unreachable", async () => {
+  const client = await clientFor(team.b);
+  const first = await connected(client);
+  assert.equal(first.reconnected, false);
+
+  const delays = [];
+  const fiveTries = new Promise((resolve) => {
+    const off = client.on("disconnected", (e) => {
+      delays.push(e.retryInMs);
+      if (delays.length === 5) { off(); resolve(); }
+    });
+  });
+  proxy.refuse();
+  proxy.cut();
+  await fiveTries;
+
+  // Try n waits a random time in the upper half of min(800, 100 × 2^(n-1)) ms.
+  delays.forEach((delay, i) => {
+    const ceiling = Math.min(800, 100 * 2 ** i);
+    assert.ok(delay >= ceiling / 2 && delay <= ceiling, `try ${i + 1} waited ${delay} ms, expected ${ceiling / 2}..${ceiling}`);
+  });
+
+  const back = next(client, "connected");
+  proxy.accept();
+  const again = await back;
+  assert.equal(again.reconnected, true);
+  assert.notEqual(again.hello.connectionId, first.hello.connectionId);
+
+  // After a hello the backoff starts over.
+  const retry = next(client, "disconnected");
+  proxy.cut();
+  assert.ok((await retry).retryInMs <= 100);
+  await next(client, "connected");
+  client.close();
+});
+
+test("re-subscribes after a reconnect: live messages and typing arrive again", async () => {
+  const b = await clientFor(team.b);
+  await connected(b);
+  await b.subscribe(team.conversation.id, team.conversation.lastMessage?.id ?? null);
+
+  const back = next(b, "connected");
+  proxy.cut();
+  // `connected` fires once the client has re-sent `subscribe` and the server has answered it.
+  const resubscribed = next(b, "subscribed", (f) => f.conversationId === team.conversation.id);
+  await back;
+  await resubscribed;
+
+  const live = next(b, "message.created", (f) => f.message.body === "Le technicien passe demain à 9 h.");
+  await api(service.url, "POST", `/api/conversations/${team.conversation.id}/messages`, { body: "Le technicien passe demain à 9 h." }, team.a.token);
+  const frame = await live;
+  assert.equal(frame.conversationId, team.conversation.id);
+  assert.equal(frame.catchUp, undefined);
+
+  const a = await clientFor(team.a);
+  await connected(a);
+  await a.subscribe(team.conversation.id);
+  const typing = next(b, "typing", (f) => f.state === "start");
+  a.typing(team.conversation.id);
+  const started = await typing;
+  assert.equal(started.userId, team.a.id);
+  assert.equal(started.name, "Camille Martin");
+  const stopped = next(b, "typing", (f) => f.state === "stop");
+  a.stopTyping(team.conversation.id);
+  await stopped;
+  a.close();
+  b.close();
+});
+
+test("catches up the messages missed while disconnected with ?after=, oldest first, each once", async () => {
+  const b = await clientFor(team.b);
+  await connected(b);
+  const newest = (await b.messages(team.conversation.id, { limit: 1 })).items[0];
+  await b.subscribe(team.conversation.id, newest?.id ?? null);
+
+  const received = [];
+  b.on("message.created", (f) => received.push(f));
+  const down = next(b, "disconnected");
+  proxy.refuse();
+  proxy.cut();
+  await down;
+
+  const missed = ["Premier message manqué", "Deuxième message manqué", "Troisième message manqué"];
+  for (const body of missed)
+    await api(service.url, "POST", `/api/conversations/${team.conversation.id}/messages`, { body }, team.a.token);
+
+  const caughtUp = new Promise((resolve) => {
+    const off = b.on("message.created", (f) => { if (f.message.body === missed.at(-1)) { off(); resolve(); } });
+  });
+  proxy.accept();
+  await caughtUp;
+  assert.deepEqual(received.map((f) => f.message.body), missed);
+  assert.ok(received.every((f) => f.catchUp === true && f.conversationId === team.conversation.id));
+
+  // And live delivery goes on after the catch-up, without repeating anything.
+  const live = next(b, "message.created", (f) => f.message.body === "Et maintenant en direct");
+  await api(service.url, "POST", `/api/conversations/${team.conversation.id}/messages`, { body: "Et maintenant en direct" }, team.a.token);
+  await live;
+  assert.deepEqual(received.map((f) => f.message.body), [...missed, "Et maintenant en direct"]);
+  b.close();
+});
+
+test("typing is throttled: a burst of keystrokes sends one start, stopTyping one stop", async () => {
+  const a = await clientFor(team.a);
+  const b = await clientFor(team.b);
+  await Promise.all([connected(a), connected(b)]);
+  await Promise.all([a.subscribe(team.conversation.id), b.subscribe(team.conversation.id)]);
+
+  const frames = [];
+  b.on("typing", (f) => frames.push(f.state));
+  const stopped = next(b, "typing", (f) => f.state === "stop");
+  for (let i = 0; i < 25; i++) a.typing(team.conversation.id);
+  a.stopTyping(team.conversation.id);
+  await stopped;
+  // A's frames travel in order on one socket and are relayed in order, so nothing else can still be on the way.
+  assert.deepEqual(frames, ["start", "stop"]);
+  a.close();
+  b.close();
+});
+
+test("HTTP errors are InboxError with the problem details", async () => {
+  const a = await clientFor(team.a);
+  await assert.rejects(a.conversation("00000000-0000-7000-8000-000000000000"), (e) => {
+    assert.equal(e.name, "InboxError");
+    assert.equal(e.status, 404);
+    assert.equal(e.problem.status, 404);
+    return true;
+  });
+  await assert.rejects(a.sendMessage(team.conversation.id, ""), (e) => e.status === 400 && "body" in e.problem.errors);
+});
+
+/** A TCP proxy to the service that can cut its connections and refuse new ones. */
+function startProxy(targetPort) {
+  const sockets = new Set();
+  let refusing = false;
+  const server = createServer((inbound) => {
+    if (refusing) return inbound.destroy();
+    const outbound = connect(targetPort, "127.0.0.1");
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => {});
+    }
+    inbound.pipe(outbound).pipe(inbound);
+    inbound.on("close", () => outbound.destroy());
+    outbound.on("close", () => inbound.destroy());
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({
+    url: `http://127.0.0.1:${server.address().port}`,
+    cut: () => { for (const s of sockets) s.destroy(); },
+    refuse: () => { refusing = true; },
+    accept: () => { refusing = false; },
+    close: () => new Promise((done) => { for (const s of sockets) s.destroy(); server.close(done); }),
+  })));
+}
