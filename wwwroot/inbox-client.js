@@ -35,6 +35,7 @@
 /** @typedef {{type: "subscribe"|"unsubscribe", conversationId: string, ref?: string}|{type: "typing", conversationId: string, state: "start"|"stop"}|{type: "presence", status: "online"|"away"|"busy"}|{type: "view", conversationId: string|null}|{type: "read", conversationId: string, messageId?: string}|{type: "ping", ref?: string}} ClientFrame */
 // Events of the client itself, besides every server frame type above.
 /** @typedef {{type: "connected", hello: HelloFrame, reconnected: boolean}} ConnectedEvent  after `hello`; `reconnected` after a drop */
+/** @typedef {{type: "caughtUp", conversationId: string}} CaughtUpEvent  after a reconnect, once a conversation's missed messages are all emitted */
 /** @typedef {{type: "disconnected", code: number, reason: string, retryInMs: number|null, attempt: number}} DisconnectedEvent  `retryInMs` null: no more tries */
 /** @typedef {{type: "session", session: Session|null}} SessionEvent  tokens changed (store them) or ended (null) */
 
@@ -280,7 +281,8 @@ export class InboxClient extends EventTarget {
     Promise.all(answers).then((ok) => {
       if (!this.connected) return;
       this.#emit({ type: "connected", hello, reconnected });
-      if (reconnected) subs.forEach(([id, lastId], i) => ok[i] && this.#catchUp(id, lastId).catch(() => {}));
+      if (reconnected) subs.forEach(([id, lastId], i) => ok[i] &&
+        this.#catchUp(id, lastId).then(() => this.#emit({ type: "caughtUp", conversationId: id }), () => {}));
     });
   }
 

@@ -88,8 +88,11 @@ test("re-subscribes after a reconnect: live messages and typing arrive again", a
   proxy.cut();
   // `connected` fires once the client has re-sent `subscribe` and the server has answered it.
   const resubscribed = next(b, "subscribed", (f) => f.conversationId === team.conversation.id);
+  // Then it fetches what it missed; a message posted before that is done may come back as catch-up instead.
+  const caughtUp = next(b, "caughtUp", (f) => f.conversationId === team.conversation.id);
   await back;
   await resubscribed;
+  await caughtUp;
 
   const live = next(b, "message.created", (f) => f.message.body === "Le technicien passe demain à 9 h.");
   await api(service.url, "POST", `/api/conversations/${team.conversation.id}/messages`, { body: "Le technicien passe demain à 9 h." }, team.a.token);
