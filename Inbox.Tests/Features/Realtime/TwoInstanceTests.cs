@@ -58,6 +58,8 @@ public sealed class TwoInstanceTests(TwoInstances instances) : IClassFixture<Two
         await using var watcher = await TestSocket.ConnectAsync(a, admin);
         var onA = await TestSocket.ConnectAsync(a, agent);
         await using var onB = await TestSocket.ConnectAsync(b, agent);
+        // Each instance announces the user once it has recorded its socket; wait for both before closing one.
+        await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
         await watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == agent.Id);
 
         await onA.DisposeAsync();
