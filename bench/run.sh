@@ -71,9 +71,10 @@ rm -f "$raw"/*
 say "npm ci (bench/package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
-say "publishing the service (Release)"
+say "publishing the service (Release, ReadyToRun, as the Dockerfile does)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet publish "$root/Inbox.csproj" -c Release -o "$data/publish" -v q -nologo >"$raw/publish.log" 2>&1 \
+dotnet publish "$root/Inbox.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$data/publish" -v q -nologo >"$raw/publish.log" 2>&1 \
   || { cat "$raw/publish.log" >&2; exit 1; }
 
 say "generating the Bogus text pool"
