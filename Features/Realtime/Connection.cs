@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
@@ -101,37 +102,50 @@ public sealed class Connection
 
     async Task ReceiveFramesAsync(Func<Connection, ReadOnlyMemory<byte>, Task> onFrame, Action<Connection> onActivity)
     {
-        // One buffer per connection, one byte larger than a frame may be, so an oversized frame is seen at once.
-        var buffer = new byte[RealtimeOptions.MaxFrameBytes + 1];
         while (true)
         {
-            var length = 0;
-            ValueWebSocketReceiveResult result;
-            do
+            // Wait for the next frame with a zero-byte read, so an idle connection holds no receive buffer (most
+            // connections are idle most of the time); a frame's buffer is rented only while it is read and handled.
+            var next = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            if (next.MessageType == WebSocketMessageType.Close) return;
+
+            // One byte larger than a frame may be, so an oversized frame is seen at once.
+            var buffer = ArrayPool<byte>.Shared.Rent(RealtimeOptions.MaxFrameBytes + 1);
+            try
             {
-                if (length == buffer.Length)
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length > RealtimeOptions.MaxFrameBytes)
+                    {
+                        Close(WebSocketCloseStatus.MessageTooBig, "frames are limited to 16 KiB");
+                        return;
+                    }
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, RealtimeOptions.MaxFrameBytes + 1 - length), CancellationToken.None);
+                    length += result.Count;
+                } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                if (length > RealtimeOptions.MaxFrameBytes)
                 {
                     Close(WebSocketCloseStatus.MessageTooBig, "frames are limited to 16 KiB");
                     return;
                 }
-                result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                length += result.Count;
-            } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
-            if (result.MessageType == WebSocketMessageType.Close) return;
-            if (length > RealtimeOptions.MaxFrameBytes)
-            {
-                Close(WebSocketCloseStatus.MessageTooBig, "frames are limited to 16 KiB");
-                return;
+                onActivity(this);
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    Send(FrameBytes.Of(new ErrorFrame("bad_frame", "frames are JSON text frames", null)));
+                    continue;
+                }
+                // The handler reads what it needs from the bytes before its first await (ClientFrame.TryParse).
+                await onFrame(this, buffer.AsMemory(0, length));
             }
-
-            onActivity(this);
-            if (result.MessageType == WebSocketMessageType.Binary)
+            finally
             {
-                Send(FrameBytes.Of(new ErrorFrame("bad_frame", "frames are JSON text frames", null)));
-                continue;
+                ArrayPool<byte>.Shared.Return(buffer);
             }
-            await onFrame(this, buffer.AsMemory(0, length));
         }
     }
 
