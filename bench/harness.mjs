@@ -71,7 +71,13 @@ async function startService(label) {
 }
 
 async function restartService(label) {
-  if (service) await service.proc.stop();
+  if (service) {
+    await service.proc.stop();
+    // A stopped instance leaves its realtime_instances row behind (bench/README.md, "What is left"): the next
+    // instance would take it for a live peer for a minute and NOTIFY every frame through PostgreSQL. No instance
+    // runs now, so clearing the realtime tables is what a clean stop would have left.
+    await psql("DELETE FROM realtime_instances; DELETE FROM presence_connections");
+  }
   service = await startService(label);
   log(`service started (${label}) in ${Math.round(service.readyMs)} ms, pid ${service.proc.pid}`);
 }
