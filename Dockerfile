@@ -4,7 +4,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY Inbox.csproj ./
 RUN dotnet restore Inbox.csproj -r linux-x64 -p:PublishReadyToRun=true
-COPY Program.cs Meta.cs ./
+COPY Program.cs Meta.cs appsettings.json ./
 COPY Features/ Features/
 COPY Infrastructure/ Infrastructure/
 COPY wwwroot/ wwwroot/

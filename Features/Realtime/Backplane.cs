@@ -208,6 +208,24 @@ public sealed class Backplane : BackgroundService
         if (frame is not null) _hub.DeliverLocal(target, frame);
     }
 
+    /// <summary>
+    /// On a clean stop, leaves the instance list at once, so a lone successor does not take this instance for a live
+    /// peer (and relay every frame through PostgreSQL) until the entry expires.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await using var db = _database.Open();
+            await Data.LeaveInstancesAsync(db, _instance.Id, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Could not remove this instance from realtime_instances; it expires within a minute");
+        }
+    }
+
     static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
     {
         try

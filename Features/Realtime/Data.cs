@@ -111,6 +111,9 @@ static class Data
             "SELECT count(*)::int FROM realtime_instances WHERE id <> @instance AND seen_at >= @since", ct,
             new DataParameter("instance", instanceId), new DataParameter("since", liveSince)))[0];
 
+    public static Task LeaveInstancesAsync(InboxDb db, Guid instanceId, CancellationToken ct) =>
+        db.ExecuteAsync("DELETE FROM realtime_instances WHERE id = @instance", ct, new DataParameter("instance", instanceId));
+
     public static Task StorePayloadAsync(InboxDb db, Guid id, byte[] frame, Instant now, CancellationToken ct) =>
         db.ExecuteAsync("INSERT INTO realtime_payloads (id, frame, created_at) VALUES (@id, @frame, @now)", ct,
             new DataParameter("id", id), new DataParameter("frame", frame), new DataParameter("now", now));
