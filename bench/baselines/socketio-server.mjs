@@ -3,9 +3,9 @@
 // a conversation, `typing` is relayed to the room's other sockets, and POST /api/conversations/{id}/messages emits
 // `message.created` to the room. Nothing is stored. Usage: node socketio-server.mjs <port> (BENCH_JWT_KEY set).
 import http from "node:http";
-import { randomUUID } from "node:crypto";
 import { Server } from "socket.io";
 import { verifyToken } from "../lib/jwt.mjs";
+import { handlePostMessage } from "../lib/post-message.mjs";
 
 const port = Number(process.argv[2] ?? 5102);
 const key = process.env.BENCH_JWT_KEY;
@@ -15,28 +15,8 @@ const io = new Server(server, { transports: ["websocket"], serveClient: false, m
 
 server.on("request", (req, res) => {
   if (req.url.startsWith("/socket.io/")) return; // engine.io answers these
-  const match = req.method === "POST" && /^\/api\/conversations\/([0-9a-f-]{36})\/messages$/.exec(req.url);
-  if (!match) {
-    res.writeHead(req.url === "/ready" ? 200 : 404, { "content-type": "application/json" }).end('{"status":"ready"}');
-    return;
-  }
-  const user = verifyToken(key, (req.headers.authorization ?? "").replace(/^Bearer /, ""));
-  if (!user) {
-    res.writeHead(401).end();
-    return;
-  }
-  let body = "";
-  req.setEncoding("utf8");
-  req.on("data", (chunk) => (body += chunk));
-  req.on("end", () => {
-    const { body: text } = JSON.parse(body);
-    const message = {
-      id: randomUUID(), conversationId: match[1], direction: "outgoing", body: text,
-      sender: { type: "user", id: user.sub, name: user.name }, createdAt: new Date().toISOString(),
-    };
-    io.to(match[1]).emit("message.created", { conversationId: match[1], message });
-    res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(message));
-  });
+  handlePostMessage(req, res, key, (conversationId, message) =>
+    io.to(conversationId).emit("message.created", { conversationId, message }));
 });
 
 io.use((socket, next) => {

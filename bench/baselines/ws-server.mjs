@@ -8,6 +8,7 @@ import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { WebSocketServer } from "ws";
 import { verifyToken } from "../lib/jwt.mjs";
+import { handlePostMessage } from "../lib/post-message.mjs";
 
 const port = Number(process.argv[2] ?? 5101);
 const key = process.env.BENCH_JWT_KEY;
@@ -27,30 +28,9 @@ function broadcast(room, frame, except) {
   for (const socket of members) if (socket.user.sub !== except && socket.readyState === 1) socket.send(data);
 }
 
-const server = http.createServer((req, res) => {
-  const match = req.method === "POST" && /^\/api\/conversations\/([0-9a-f-]{36})\/messages$/.exec(req.url);
-  if (!match) {
-    res.writeHead(req.url === "/ready" ? 200 : 404, { "content-type": "application/json" }).end('{"status":"ready"}');
-    return;
-  }
-  const user = verifyToken(key, (req.headers.authorization ?? "").replace(/^Bearer /, ""));
-  if (!user) {
-    res.writeHead(401).end();
-    return;
-  }
-  let body = "";
-  req.setEncoding("utf8");
-  req.on("data", (chunk) => (body += chunk));
-  req.on("end", () => {
-    const { body: text } = JSON.parse(body);
-    const message = {
-      id: randomUUID(), conversationId: match[1], direction: "outgoing", body: text,
-      sender: { type: "user", id: user.sub, name: user.name }, createdAt: new Date().toISOString(),
-    };
-    broadcast(match[1], { type: "message.created", conversationId: match[1], message });
-    res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(message));
-  });
-});
+const server = http.createServer((req, res) =>
+  handlePostMessage(req, res, key, (conversationId, message) =>
+    broadcast(conversationId, { type: "message.created", conversationId, message })));
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
 server.on("upgrade", (req, socket, head) => {
