@@ -1,3 +1,4 @@
+using Inbox.Features.ReadReceipts;
 using Inbox.Features.Realtime;
 using Inbox.Features.Webhooks;
 using Inbox.Infrastructure.Events;
@@ -22,6 +23,8 @@ builder.Services.AddSingleton<Sessions>();
 builder.Services.AddSingleton<SessionRevocations>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddInboxEvents();
+builder.Services.AddSingleton<UnreadCounts>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<UnreadCounts>());
 builder.Services.AddRealtime(builder.Configuration);
 builder.Services.AddOverdueWebhooks(builder.Configuration);
 builder.Services.AddFastEndpoints();

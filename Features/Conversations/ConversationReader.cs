@@ -1,3 +1,5 @@
+using LinqToDB.DataProvider.PostgreSQL;
+
 namespace Inbox.Features.Conversations;
 
 /// <summary>
@@ -19,12 +21,12 @@ public static class ConversationReader
         var conversations = await (
             from c in db.Conversations
             from m in db.Messages.LeftJoin(m => m.Id == c.LastMessageId)
-            where c.AccountId == accountId && idArray.Contains(c.Id)
+            where c.AccountId == accountId && Sql.Ext.PostgreSQL().ValueIsEqualToAny(c.Id, idArray)
             select new { Conversation = c, LastMessage = (MessageRow?)m }).ToListAsync(ct);
 
         // Only the caller's own row evaluates the view's count sub-select (CASE is lazy in PostgreSQL).
         var participants = await db.ParticipantUnread
-            .Where(p => p.AccountId == accountId && idArray.Contains(p.ConversationId))
+            .Where(p => p.AccountId == accountId && Sql.Ext.PostgreSQL().ValueIsEqualToAny(p.ConversationId, idArray))
             .OrderBy(p => p.JoinedAt).ThenBy(p => p.UserId)
             .Select(p => new { p.ConversationId, p.UserId, p.Muted, Unread = p.UserId == me ? p.UnreadCount : 0L })
             .ToListAsync(ct);

@@ -1,50 +1,115 @@
+using System.Threading.Channels;
 using Inbox.Infrastructure.Events;
+using LinqToDB.Data;
+using LinqToDB.Mapping;
 
 namespace Inbox.Features.ReadReceipts;
 
 /// <summary>
-/// Raises <c>unread.updated</c> for users whose count in a conversation may have changed (a post, a mark-read,
-/// a mute, a new participant). Shared by the slices that cause such changes; the counts come from the
-/// <c>participant_unread</c> view, the same definition every answer uses, read after the change committed.
+/// Raises <c>unread.updated</c> for users whose count in a conversation may have changed (a post, a mark-read, a
+/// mute, a new participant). The slices that cause such changes call <see cref="Changed"/> after their commit; the
+/// counts are read here, off the request path, from the <c>participant_unread</c> view (the same definition every
+/// answer uses).
+/// <para>
+/// Why not in the request: counting a user's total walks every conversation they take part in, which is the
+/// largest part of a message POST's own work (bench/README.md). Here, the changes that arrive while one batch is
+/// being counted are coalesced into the next one, so a burst of posts to one conversation costs one count per user
+/// rather than one per post, and the counts sent are read after the latest of those commits. A single reader also
+/// keeps each user's notifications in commit order, which concurrent requests could not.
+/// </para>
 /// </summary>
-public static class UnreadCounts
+public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, ILogger<UnreadCounts> logger) : BackgroundService
 {
-    /// <summary>
-    /// One statement: each user's count in the conversation, and their total over unmuted conversations. Runs after
-    /// the change committed, so it never fails the request: a lost notification costs a client a refresh, a 5xx
-    /// after a committed post would invite a duplicate retry.
-    /// </summary>
-    public static async Task PublishAsync(InboxDb db, IInboxEvents events, ILogger logger, Guid accountId, Guid conversationId, IReadOnlyCollection<Guid> userIds)
+    /// <summary>Pending (conversation, user) changes. Beyond this the oldest are dropped: a client refreshes its counts on reconnect.</summary>
+    public const int QueueCapacity = 10_000;
+
+    /// <summary>Most distinct (conversation, user) pairs counted by one statement.</summary>
+    const int MaxBatch = 500;
+
+    long _dropped;
+    readonly Channel<Change> _queue = Channel.CreateBounded<Change>(
+        new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    readonly record struct Change(Guid AccountId, Guid ConversationId, Guid UserId);
+
+    /// <summary>Queues a recount for each of <paramref name="userIds"/>; never blocks and never fails the caller. Call after commit.</summary>
+    public void Changed(Guid accountId, Guid conversationId, IEnumerable<Guid> userIds)
     {
-        if (userIds.Count == 0) return;
+        foreach (var userId in userIds)
+            if (!_queue.Writer.TryWrite(new Change(accountId, conversationId, userId)))
+                Interlocked.Increment(ref _dropped);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new HashSet<Change>();
         try
         {
-            // Not the request's token: the change is committed, and other users are owed the news even if this
-            // client has gone away.
-            await CountAndPublishAsync(db, events, accountId, conversationId, userIds.ToArray(), CancellationToken.None);
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var change))
+                    batch.Add(change);
+                try
+                {
+                    await CountAndPublishAsync(batch, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A lost notification costs a client a refresh; the loop goes on with the next batch.
+                    logger.LogWarning(e, "Could not raise unread.updated for {Count} users", batch.Count);
+                }
+                batch.Clear();
+            }
         }
-        catch (Exception e)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Could not raise unread.updated for conversation {ConversationId}", conversationId);
         }
     }
 
-    static async Task CountAndPublishAsync(InboxDb db, IInboxEvents events, Guid accountId, Guid conversationId, Guid[] users, CancellationToken ct)
+    async Task CountAndPublishAsync(IReadOnlyCollection<Change> batch, CancellationToken ct)
     {
-        var counts = await db.ParticipantUnread
-            .Where(p => p.AccountId == accountId && p.ConversationId == conversationId && users.Contains(p.UserId))
-            .Select(p => new
-            {
-                p.UserId,
-                p.UnreadCount,
-                // Conversations with nothing after the receipt are skipped without counting.
-                Total = (from q in db.ParticipantUnread
-                         join c in db.Conversations on q.ConversationId equals c.Id
-                         where q.AccountId == accountId && q.UserId == p.UserId && !q.Muted && c.LastSeq > q.LastReadSeq
-                         select (long?)q.UnreadCount).Sum() ?? 0L,
-            })
-            .ToListAsync(ct);
+        if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+            logger.LogWarning("Dropped {Count} unread recounts: the queue was full", dropped);
+
+        await using var db = database.Open();
+        var counts = await db.QueryToListAsync<Counted>(CountSql, ct,
+            new DataParameter("accounts", batch.Select(c => c.AccountId).ToArray()),
+            new DataParameter("conversations", batch.Select(c => c.ConversationId).ToArray()),
+            new DataParameter("users", batch.Select(c => c.UserId).ToArray()));
         foreach (var c in counts)
-            events.Publish(new UnreadUpdated(accountId, c.UserId, conversationId, c.UnreadCount, c.Total));
+            events.Publish(new UnreadUpdated(c.AccountId, c.UserId, c.ConversationId, c.UnreadCount, c.Total));
+    }
+
+    /// <summary>
+    /// Each pair's count, and each distinct user's total over their unmuted conversations, computed once per user
+    /// however many of their conversations the batch holds. Conversations with nothing after the receipt are
+    /// skipped without counting. A pair that is no participation (the user left, or never joined) yields no row.
+    /// </summary>
+    const string CountSql =
+        """
+        WITH pairs AS (
+            SELECT * FROM unnest(@accounts::uuid[], @conversations::uuid[], @users::uuid[]) AS x(account_id, conversation_id, user_id)
+        ), totals AS (
+            SELECT u.account_id, u.user_id,
+                   (SELECT coalesce(sum(q.unread_count), 0)
+                      FROM participant_unread q
+                      JOIN conversations c ON c.id = q.conversation_id
+                     WHERE q.account_id = u.account_id AND q.user_id = u.user_id AND NOT q.muted
+                       AND c.last_seq > q.last_read_seq) AS total
+              FROM (SELECT DISTINCT account_id, user_id FROM pairs) u
+        )
+        SELECT p.account_id, p.conversation_id, p.user_id, p.unread_count, t.total
+          FROM pairs x
+          JOIN participant_unread p ON p.account_id = x.account_id AND p.conversation_id = x.conversation_id AND p.user_id = x.user_id
+          JOIN totals t ON t.account_id = x.account_id AND t.user_id = x.user_id
+        """;
+
+    sealed class Counted
+    {
+        [Column("account_id")] public Guid AccountId { get; set; }
+        [Column("conversation_id")] public Guid ConversationId { get; set; }
+        [Column("user_id")] public Guid UserId { get; set; }
+        [Column("unread_count")] public long UnreadCount { get; set; }
+        [Column("total")] public long Total { get; set; }
     }
 }

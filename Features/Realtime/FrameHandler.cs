@@ -1,3 +1,4 @@
+using Inbox.Features.ReadReceipts;
 using Inbox.Features.ReadReceipts.Mark;
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
@@ -5,7 +6,7 @@ using Inbox.Infrastructure.Time;
 namespace Inbox.Features.Realtime;
 
 /// <summary>What each client frame does. Every answer echoes the frame's <c>ref</c>; nothing a client sends can end its connection except size.</summary>
-public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents events, IClock clock, ILogger<FrameHandler> logger)
+public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents events, UnreadCounts unread, IClock clock, ILogger<FrameHandler> logger)
 {
     static readonly byte[] Pong = FrameBytes.Of(new PongFrame(null));
 
@@ -82,7 +83,7 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
             case ClientFrameType.Read when conversationId is { } id:
                 await using (var db = database.Open())
                 {
-                    var (outcome, _) = await MarkRead.RunAsync(db, events, logger, connection.AccountId, connection.UserId, id, messageId, clock.NowForDatabase(), CancellationToken.None);
+                    var (outcome, _) = await MarkRead.RunAsync(db, events, unread, connection.AccountId, connection.UserId, id, messageId, clock.NowForDatabase(), CancellationToken.None);
                     // Marked: the read.updated broadcast is the answer; subscribers, this connection among them, get it.
                     if (outcome == MarkReadOutcome.ConversationNotFound)
                         connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));

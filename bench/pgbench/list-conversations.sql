@@ -1,7 +1,8 @@
 -- Scenario 2 baseline: the three statements GET /api/conversations?limit=50 runs (Features/Conversations/List/Data.cs
 -- and ConversationReader.cs), as linq2db sends them: the page of keys, then the page's conversations with their last
--- message, then their participants with the caller's unread count. linq2db inlines the id list as literals; the
--- harness puts the first page's ids in place of :page_ids before running this. Variables (-D): account, caller.
+-- message, then their participants with the caller's unread count. The service sends the page's ids as one uuid[]
+-- parameter (= ANY); the harness puts the first page's ids in place of :page_ids (an ARRAY[...] of them) before
+-- running this. Variables (-D): account, caller.
 SELECT
 		c_1.last_activity_at,
 		c_1.id
@@ -43,7 +44,7 @@ SELECT
 		conversations c_1
 			LEFT JOIN messages m_1 ON m_1.id = c_1.last_message_id
 	WHERE
-		c_1.account_id = :account AND c_1.id IN (:page_ids);
+		c_1.account_id = :account AND c_1.id = ANY(ARRAY[:page_ids]);
 SELECT
 		p.conversation_id,
 		p.user_id,
@@ -55,7 +56,7 @@ SELECT
 	FROM
 		participant_unread p
 	WHERE
-		p.account_id = :account AND p.conversation_id IN (:page_ids)
+		p.account_id = :account AND p.conversation_id = ANY(ARRAY[:page_ids])
 	ORDER BY
 		p.joined_at,
 		p.user_id;

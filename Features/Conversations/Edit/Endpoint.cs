@@ -8,7 +8,7 @@ namespace Inbox.Features.Conversations.Edit;
 /// Changes the subject, status or assignee. A new assignee becomes a participant (and so starts with every
 /// earlier message unread); the previous one stays a participant. lastActivityAt only moves with messages.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, ConversationResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, UnreadCounts unread) : Endpoint<Request, ConversationResponse>
 {
     public override void Configure()
     {
@@ -41,7 +41,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
 
         events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView()));
         if (joined)
-            await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, [req.AssigneeId!.Value]);
+            unread.Changed(caller.AccountId, req.Id, [req.AssigneeId!.Value]);
         await Send.OkAsync(answer, ct);
     }
 }

@@ -11,7 +11,7 @@ namespace Inbox.Features.Messages.Send;
 /// Posting does not move the poster's own read receipt: a message from someone else may have committed just
 /// before theirs without them having seen it, and it must stay unread for them.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, MessageResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, UnreadCounts unread) : Endpoint<Request, MessageResponse>
 {
     public override void Configure()
     {
@@ -56,7 +56,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
         }
 
         events.Publish(new MessageCreated(caller.AccountId, req.Id, MessageResponse.From(message)));
-        await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, changed);
+        unread.Changed(caller.AccountId, req.Id, changed);
 
         await Send.ResponseAsync(MessageResponse.From(message), StatusCodes.Status201Created, ct);
     }

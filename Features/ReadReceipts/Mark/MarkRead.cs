@@ -12,7 +12,7 @@ public enum MarkReadOutcome { Marked, ConversationNotFound, MessageNotFound }
 public static class MarkRead
 {
     public static async Task<(MarkReadOutcome Outcome, ReceiptResponse? Receipt)> RunAsync(
-        InboxDb db, IInboxEvents events, ILogger logger, Guid accountId, Guid userId, Guid conversationId, Guid? messageId, Instant now, CancellationToken ct)
+        InboxDb db, IInboxEvents events, UnreadCounts unread, Guid accountId, Guid userId, Guid conversationId, Guid? messageId, Instant now, CancellationToken ct)
     {
         var target = await Data.LatestAsync(db, accountId, conversationId, ct);
         if (target is null) return (MarkReadOutcome.ConversationNotFound, null);
@@ -27,7 +27,7 @@ public static class MarkRead
         if (moved)
         {
             events.Publish(new ReadUpdated(accountId, receipt));
-            await UnreadCounts.PublishAsync(db, events, logger, accountId, conversationId, [userId]);
+            unread.Changed(accountId, conversationId, [userId]);
         }
         return (MarkReadOutcome.Marked, receipt);
     }

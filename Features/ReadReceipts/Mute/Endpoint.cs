@@ -23,7 +23,7 @@ public sealed record Response(Guid ConversationId, bool Muted);
 /// total. Muting makes the caller a participant (the flag lives on their receipt); unmuting as a non-participant
 /// changes nothing.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, Response>
+public sealed class Endpoint(InboxDb db, IClock clock, UnreadCounts unread) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -46,7 +46,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
             ? await Data.MuteAsync(db, caller.AccountId, req.Id, me, clock.NowForDatabase(), ct)
             : await Data.UnmuteAsync(db, caller.AccountId, req.Id, me, ct);
         if (changed)
-            await UnreadCounts.PublishAsync(db, events, Logger, caller.AccountId, req.Id, [me]);
+            unread.Changed(caller.AccountId, req.Id, [me]);
         await Send.OkAsync(new Response(req.Id, muted), ct);
     }
 }

@@ -44,6 +44,41 @@ public sealed class Tests(InboxAppWithEvents app, ITestOutputHelper output) : IC
     }
 
     [Fact]
+    public async Task A_burst_of_posts_in_two_accounts_ends_with_every_participant_told_their_true_counts()
+    {
+        var first = await BurstAccountAsync();
+        var second = await BurstAccountAsync();
+        const int posts = 30;
+
+        // Interleaved, concurrent posts: the recounts of both accounts share the background batches.
+        await Task.WhenAll(Enumerable.Range(0, posts).SelectMany(i => new[]
+        {
+            first.Key.PostMessageIdAsync(first.Conversation, $"Relance {i}"),
+            second.Key.PostMessageIdAsync(second.Conversation, $"Relance {i}"),
+        }));
+
+        foreach (var (accountId, agentId, conversation, _) in new[] { first, second })
+        {
+            var last = await app.Events.WaitForAsync<UnreadUpdated>(e => e.UserId == agentId && e.UnreadCount == posts);
+            Assert.Equal((accountId, conversation, (long)posts), (last.AccountId, last.ConversationId, last.Total));
+            // Each user hears only of their own account's conversation, and (one reader, reading after the
+            // commits it was told of) never a count lower than one they already heard.
+            var heard = app.Events.Of<UnreadUpdated>(e => e.UserId == agentId);
+            Assert.All(heard, e => Assert.Equal((accountId, conversation), (e.AccountId, e.ConversationId)));
+            Assert.Equal(heard.Select(e => e.UnreadCount).Order(), heard.Select(e => e.UnreadCount));
+        }
+    }
+
+    async Task<(Guid AccountId, Guid AgentId, Guid Conversation, HttpClient Key)> BurstAccountAsync()
+    {
+        var admin = await app.SignUpAsync();
+        var agent = await app.AddUserAsync(admin);
+        var key = app.ClientFor(await app.AddApiKeyAsync(admin));
+        var conversation = await app.ClientFor(admin).StartConversationIdAsync(new { contact = new { name = "Léa" }, participantIds = new[] { agent.Id } });
+        return (admin.AccountId, agent.Id, conversation, key);
+    }
+
+    [Fact]
     public async Task Marking_read_never_moves_backwards()
     {
         var admin = await app.SignUpAsync();
@@ -54,6 +89,8 @@ public sealed class Tests(InboxAppWithEvents app, ITestOutputHelper output) : IC
         var older = await key.PostMessageIdAsync(id, "Ancien");
         await key.PostMessageIdAsync(id, "Récent");
         var latest = await reader.MarkReadAsync(id);
+        // Unread counts are published off the request path: let this mark-read's own one arrive before the window opens.
+        await app.Events.WaitForAsync<UnreadUpdated>(e => e.ConversationId == id && e.UserId == agent.Id && e.UnreadCount == 0);
         var start = app.Events.All.Count;
 
         var backwards = await reader.PostAsJsonAsync($"/api/conversations/{id}/read", new { messageId = older });
@@ -63,8 +100,9 @@ public sealed class Tests(InboxAppWithEvents app, ITestOutputHelper output) : IC
         Assert.Equal(latest.ToJsonString(), receipt!.ToJsonString()); // the same receipt, the same lastReadAt
         Assert.Equal(0, receipt["unreadCount"]!.GetValue<int>());
         // No event for a move that did not happen: everything published before the next message is not about it.
-        var fenceId = await key.PostMessageIdAsync(id, "Plus tard");
-        var fence = await app.Events.WaitForAsync<MessageCreated>(e => e.Message.Id == fenceId);
+        // The fence is the next post's unread.updated: recounts are published in the order they were queued.
+        await key.PostMessageIdAsync(id, "Plus tard");
+        var fence = await app.Events.WaitForAsync<UnreadUpdated>(e => e.ConversationId == id && e.UserId == agent.Id && e.UnreadCount == 1);
         Assert.DoesNotContain(app.Events.Between(start, fence), e => e is ReadUpdated or UnreadUpdated);
     }
 

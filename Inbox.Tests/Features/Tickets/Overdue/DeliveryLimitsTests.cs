@@ -27,7 +27,8 @@ public sealed class TimeoutTests(ShortTimeoutApp app) : IClassFixture<ShortTimeo
             var cut = Assert.Single(await WebhookApi.NotificationsAsync(client, $"?ticketId={ticketId}"));
             Assert.Null(cut["statusCode"]);
             Assert.Equal("timed out after 1000 ms", cut["error"]!.GetValue<string>());
-            Assert.True(cut["durationMs"]!.GetValue<int>() >= 1000, $"cut after {cut["durationMs"]} ms");
+            // Whole milliseconds of a timer that may fire a hair early: the point is that the timeout, not the receiver, ended it.
+            Assert.True(cut["durationMs"]!.GetValue<int>() >= 950, $"cut after {cut["durationMs"]} ms");
 
             app.Clock.Advance(Duration.FromSeconds(40));
             var retry = await app.Sweep.RunOnceAsync(CancellationToken.None);
