@@ -1,6 +1,4 @@
 using System.Net.WebSockets;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
 namespace Inbox.Features.Realtime;
@@ -15,6 +13,7 @@ public sealed class RealtimeMiddleware(
     Hub hub,
     FrameHandler handler,
     InboxDatabase database,
+    AccessTokens tokens,
     IOptions<RealtimeOptions> options,
     IHostEnvironment environment,
     IHostApplicationLifetime lifetime,
@@ -37,8 +36,7 @@ public sealed class RealtimeMiddleware(
             return;
         }
 
-        var auth = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
-        var caller = auth.Succeeded ? auth.Principal.Caller() : null;
+        var caller = await tokens.ValidateAsync(PresentedToken(context.Request));
         if (caller?.UserId is null || caller.SessionId is null || !await SessionIsLiveAsync(caller, context.RequestAborted))
         {
             await Problem.WriteAsync(context, StatusCodes.Status401Unauthorized, "Open the socket with ?access_token=<a valid access token>.");
@@ -64,6 +62,14 @@ public sealed class RealtimeMiddleware(
         {
             hub.Leave(connection);
         }
+    }
+
+    /// <summary>Browsers cannot set headers on an upgrade, so the query's token comes first; other clients may send the header.</summary>
+    static string PresentedToken(HttpRequest request)
+    {
+        if (request.Query.TryGetValue("access_token", out var token)) return token.ToString();
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
     }
 
     async Task<bool> SessionIsLiveAsync(Caller caller, CancellationToken ct)

@@ -40,6 +40,20 @@ public sealed class AccessTokens(AccessTokenKey key, IOptions<AuthOptions> optio
         return (token, expiresAt);
     }
 
+    readonly TokenValidationParameters _validation = ValidationParameters(key, options.Value);
+
+    /// <summary>
+    /// The caller a token names, or null when it fails <see cref="ValidationParameters"/>: the same check the bearer
+    /// handler makes, for <c>/ws</c>, which keeps only the small <see cref="Caller"/> for the socket's whole life
+    /// instead of the request-scoped handler's cached result (the parsed token and its principal).
+    /// </summary>
+    public async Task<Caller?> ValidateAsync(string token)
+    {
+        if (token.Length == 0) return null;
+        var result = await Handler.ValidateTokenAsync(token, _validation);
+        return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity).Caller() : null;
+    }
+
     /// <summary>
     /// What a token must satisfy: our issuer and audience, unexpired (30 s of skew at most, not the default
     /// 5 minutes), signed with our key by HMAC-SHA256 and nothing else, so <c>alg: none</c> and tokens

@@ -22,20 +22,8 @@ public static class AuthSetup
             .AddPolicyScheme(Selector, Selector, o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.ContainsKey(ApiKeyFormat.Header) ? ApiKeyAuthenticationHandler.SchemeName : JwtBearerDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddJwtBearer(o =>
-            {
-                o.MapInboundClaims = false;
-                o.Events = new JwtBearerEvents
-                {
-                    // Browsers cannot set headers on a WebSocket upgrade, so /ws takes the token from the query.
-                    OnMessageReceived = context =>
-                    {
-                        if (context.Request.Path.StartsWithSegments("/ws") && context.Request.Query.TryGetValue("access_token", out var token))
-                            context.Token = token.ToString();
-                        return Task.CompletedTask;
-                    },
-                };
-            });
+            // /ws checks its ?access_token= itself (RealtimeMiddleware), with the same parameters.
+            .AddJwtBearer(o => o.MapInboundClaims = false);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<AccessTokenKey, IOptions<AuthOptions>>((jwt, key, auth) =>
                 jwt.TokenValidationParameters = AccessTokens.ValidationParameters(key, auth.Value));

@@ -63,6 +63,28 @@ public sealed class ConnectionTests(RealtimeApp app) : IClassFixture<RealtimeApp
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
+    [Theory]
+    [MemberData(nameof(Inbox.Tests.Features.Auth.Tests.ForgedTokens), MemberType = typeof(Inbox.Tests.Features.Auth.Tests))]
+    public async Task Forged_expired_and_unsigned_tokens_are_refused_with_401(string token)
+    {
+        var (socket, status) = await TestSocket.TryConnectAsync(app, token);
+
+        Assert.Null(socket);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task A_client_that_can_set_headers_may_send_the_token_as_a_bearer_header()
+    {
+        var user = await app.SignUpAsync();
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {user.AccessToken}");
+
+        await socket.ConnectAsync(new UriBuilder(app.BaseAddress) { Scheme = "ws", Path = "/ws" }.Uri, CancellationToken.None);
+
+        Assert.Equal(WebSocketState.Open, socket.State);
+    }
+
     [Fact]
     public async Task An_origin_outside_the_allow_list_is_refused_with_403()
     {
