@@ -35,6 +35,54 @@ static class Data
             new DataParameter("instance", instanceId), new DataParameter("account", accountId), new DataParameter("user", userId),
             new DataParameter("connections", connections), new DataParameter("viewing", viewing, LinqToDB.DataType.Guid), new DataParameter("now", now));
 
+    /// <summary>
+    /// <see cref="SetConnectionsAsync"/> for a run of joins, in one statement. A join leaves the user's viewing as it
+    /// was: opening another tab does not change what they show.
+    /// </summary>
+    public static Task SetJoinedConnectionsAsync(InboxDb db, Guid instanceId, IReadOnlyCollection<UserJoined> joins, Instant now, CancellationToken ct) =>
+        db.ExecuteAsync(
+            """
+            WITH joined AS (
+                SELECT * FROM unnest(@users::uuid[], @accounts::uuid[], @connections::int[]) AS x(user_id, account_id, connections)
+            ), seen AS (
+                INSERT INTO user_presence (user_id, account_id, status, last_seen_at)
+                SELECT user_id, account_id, 'online', @now FROM joined
+                ON CONFLICT (user_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+            )
+            INSERT INTO presence_connections (instance_id, user_id, account_id, connections, viewing, refreshed_at)
+            SELECT @instance, user_id, account_id, connections, NULL, @now FROM joined
+            ON CONFLICT (instance_id, user_id) DO UPDATE SET connections = excluded.connections, refreshed_at = excluded.refreshed_at
+            """, ct,
+            new DataParameter("users", joins.Select(j => j.UserId).ToArray()),
+            new DataParameter("accounts", joins.Select(j => j.AccountId).ToArray()),
+            new DataParameter("connections", joins.Select(j => j.LocalConnections).ToArray()),
+            new DataParameter("instance", instanceId), new DataParameter("now", now));
+
+    /// <summary>
+    /// <see cref="ResetStatusAsync"/> for users whose first socket on this instance just opened, unless some
+    /// instance still holds a live socket of theirs (then they never went offline and keep their status).
+    /// </summary>
+    public static Task ResetStatusUnlessLiveAsync(InboxDb db, Guid[] userIds, Instant liveSince, CancellationToken ct) =>
+        db.ExecuteAsync(
+            """
+            UPDATE user_presence p SET status = 'online'
+            WHERE p.user_id = ANY(@users)
+              AND NOT EXISTS (SELECT 1 FROM presence_connections c WHERE c.user_id = p.user_id AND c.refreshed_at >= @since)
+            """, ct, new DataParameter("users", userIds), new DataParameter("since", liveSince));
+
+    /// <summary>The presence of each of <paramref name="userIds"/>, whatever their accounts, as <see cref="PresenceOfAsync"/> computes it.</summary>
+    public static Task<List<AccountPresenceRow>> PresenceOfUsersAsync(InboxDb db, Guid[] userIds, Instant liveSince, CancellationToken ct) =>
+        db.QueryToListAsync<AccountPresenceRow>(
+            """
+            SELECT u.account_id AS "AccountId", u.id AS "UserId",
+                   CASE WHEN EXISTS (SELECT 1 FROM presence_connections c WHERE c.user_id = u.id AND c.refreshed_at >= @since)
+                        THEN coalesce(p.status, 'online') ELSE 'offline' END AS "Status",
+                   p.last_seen_at AS "LastSeenAt"
+            FROM users u
+            LEFT JOIN user_presence p ON p.user_id = u.id
+            WHERE u.id = ANY(@users)
+            """, ct, new DataParameter("users", userIds), new DataParameter("since", liveSince));
+
     /// <summary>A user coming online after being offline starts as "online" again, not as the away they left with.</summary>
     public static Task ResetStatusAsync(InboxDb db, Guid userId, CancellationToken ct) =>
         db.ExecuteAsync("UPDATE user_presence SET status = 'online' WHERE user_id = @user", ct, new DataParameter("user", userId));
@@ -123,3 +171,5 @@ static class Data
 }
 
 sealed record StaleUser(Guid UserId, Guid AccountId);
+
+sealed record AccountPresenceRow(Guid AccountId, Guid UserId, string Status, Instant? LastSeenAt);

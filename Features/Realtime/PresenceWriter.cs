@@ -24,25 +24,93 @@ public sealed class PresenceWriter(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ApplyChangesAsync(stoppingToken), RefreshLoopAsync(stoppingToken));
 
+    /// <summary>Most joins written by one batch of statements.</summary>
+    const int MaxJoinBatch = 500;
+
+    /// <summary>
+    /// Applies changes in queue order. Runs of joins (what a reconnect storm after a deploy is made of) are written
+    /// together, a few statements per run instead of four per join; any other change first flushes the run before
+    /// it, so each user's changes still land in the order they happened.
+    /// </summary>
     async Task ApplyChangesAsync(CancellationToken ct)
     {
+        var reader = changes.Queue.Reader;
+        var joins = new List<UserJoined>();
         try
         {
-            await foreach (var change in changes.Queue.Reader.ReadAllAsync(ct))
+            while (await reader.WaitToReadAsync(ct))
             {
-                try
+                while (reader.TryRead(out var change))
                 {
-                    await ApplyAsync(change, ct);
+                    if (change is UserJoined joined)
+                    {
+                        joins.Add(joined);
+                        if (joins.Count >= MaxJoinBatch) await FlushJoinsAsync(joins, ct);
+                        continue;
+                    }
+                    await FlushJoinsAsync(joins, ct);
+                    await ApplySafelyAsync(change, ct);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Could not record a {Change} of user {UserId}", change.GetType().Name, change.UserId);
-                }
+                await FlushJoinsAsync(joins, ct);
             }
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    async Task ApplySafelyAsync(PresenceChange change, CancellationToken ct)
+    {
+        try
+        {
+            await ApplyAsync(change, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Could not record a {Change} of user {UserId}", change.GetType().Name, change.UserId);
+        }
+    }
+
+    async Task FlushJoinsAsync(List<UserJoined> joins, CancellationToken ct)
+    {
+        if (joins.Count == 0) return;
+        try
+        {
+            if (joins.Count == 1) await ApplyAsync(joins[0], ct);
+            else await ApplyJoinsAsync(joins, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Could not record {Count} joins", joins.Count);
+        }
+        finally
+        {
+            joins.Clear();
+        }
+    }
+
+    /// <summary>
+    /// A run of joins as one: per user, the latest local count wins, and a user whose first local socket is among
+    /// them comes back "online" unless another instance still holds them. Then one presence frame per user.
+    /// </summary>
+    async Task ApplyJoinsAsync(IReadOnlyList<UserJoined> joins, CancellationToken ct)
+    {
+        var latest = new Dictionary<Guid, UserJoined>();
+        var firstSockets = new HashSet<Guid>();
+        foreach (var joined in joins)
+        {
+            latest[joined.UserId] = joined;
+            if (joined.LocalConnections == 1) firstSockets.Add(joined.UserId);
+        }
+        await using var db = database.Open();
+        var now = clock.GetCurrentInstant();
+        var liveSince = now - Liveness;
+        if (firstSockets.Count > 0)
+            await Data.ResetStatusUnlessLiveAsync(db, [.. firstSockets], liveSince, ct);
+        var users = latest.Values.ToArray();
+        await Data.SetJoinedConnectionsAsync(db, instance.Id, users, now, ct);
+        foreach (var row in await Data.PresenceOfUsersAsync(db, [.. latest.Keys], liveSince, ct))
+            hub.Broadcast(Target.Account(row.AccountId), FrameBytes.Of(new PresenceFrame(row.UserId, row.Status, row.LastSeenAt)));
     }
 
     public async Task ApplyAsync(PresenceChange change, CancellationToken ct)

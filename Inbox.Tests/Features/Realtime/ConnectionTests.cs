@@ -175,6 +175,59 @@ public sealed class ConnectionTests(RealtimeApp app) : IClassFixture<RealtimeApp
     }
 
     [Fact]
+    public async Task A_storm_of_sockets_opening_at_once_is_announced_online_within_each_account_only()
+    {
+        var first = await StormAccountAsync();
+        var second = await StormAccountAsync();
+        // Already connected and busy: a second tab opening in the storm must not reset that to online.
+        var busy = first.Agents[0];
+        await using var busyTab = await TestSocket.ConnectAsync(app, busy);
+        await busyTab.SendAsync(new { type = "presence", status = "busy" });
+        await first.Watcher.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == busy.Id && f["status"]!.GetValue<string>() == "busy");
+
+        var sockets = await Task.WhenAll(first.Agents.Concat(second.Agents).Select(agent => TestSocket.ConnectAsync(app, agent)));
+        try
+        {
+            foreach (var (watcher, agents, others) in new[] { (first.Watcher, first.Agents, second.Agents), (second.Watcher, second.Agents, first.Agents) })
+            {
+                var expected = agents.Select(a => a.Id).ToHashSet();
+                var foreign = others.Select(a => a.Id).ToHashSet();
+                var heard = new Dictionary<Guid, string>();
+                while (!expected.IsSubsetOf(heard.Keys))
+                {
+                    var frame = await watcher.ReceiveAsync();
+                    if (frame["type"]!.GetValue<string>() != "presence") continue;
+                    var userId = frame["userId"]!.GetValue<Guid>();
+                    Assert.DoesNotContain(userId, foreign);
+                    heard[userId] = frame["status"]!.GetValue<string>();
+                }
+                var listed = await app.ClientFor(agents[^1]).GetFromJsonAsync<JsonArray>("/api/presence");
+                foreach (var agent in agents)
+                {
+                    var status = agent.Id == busy.Id ? "busy" : "online";
+                    Assert.Equal(status, heard[agent.Id]);
+                    Assert.Equal(status, listed!.Single(u => u!["userId"]!.GetValue<Guid>() == agent.Id)!["status"]!.GetValue<string>());
+                }
+                Assert.DoesNotContain(listed!, u => foreign.Contains(u!["userId"]!.GetValue<Guid>()));
+            }
+        }
+        finally
+        {
+            foreach (var socket in sockets) await socket.DisposeAsync();
+            await first.Watcher.DisposeAsync();
+            await second.Watcher.DisposeAsync();
+        }
+    }
+
+    async Task<(TestSocket Watcher, TestUser[] Agents)> StormAccountAsync()
+    {
+        var admin = await app.SignUpAsync();
+        var agents = new TestUser[15];
+        for (var i = 0; i < agents.Length; i++) agents[i] = await app.AddUserAsync(admin);
+        return (await TestSocket.ConnectAsync(app, admin), agents);
+    }
+
+    [Fact]
     public async Task Presence_lists_every_user_of_the_account_only()
     {
         var admin = await app.SignUpAsync(name: "Zoé Bernard");
