@@ -66,6 +66,9 @@ fi
 data="$bench/.data"
 raw="$bench/results/raw"
 mkdir -p "$data" "$raw"
+# Two runs at once would share the cluster folder, the ports and the cores, and measure each other: the second waits.
+exec 9>"$data/run.lock"
+flock -n 9 || { say "another bench run is in progress; waiting for it to finish"; flock 9; }
 rm -f "$raw"/*
 
 say "npm ci (bench/package-lock.json)"
