@@ -2,7 +2,7 @@ namespace Inbox.Features.Conversations.List;
 
 /// <summary>
 /// The account's conversations, most recent activity first. Every agent sees every conversation of their account
-/// (a shared team inbox). Three statements per page whatever its size: the page of ids, then the two of
+/// (a shared team inbox). Two statements per page whatever its size: the page of ids, then the one of
 /// <see cref="ConversationReader"/>.
 /// </summary>
 public sealed class Endpoint(InboxDb db) : Endpoint<Request, Page<ConversationResponse>>
