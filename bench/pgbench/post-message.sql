@@ -1,6 +1,7 @@
--- Scenario 1 baseline: the statements POST /api/conversations/{id}/messages causes (Features/Messages/Send/Data.cs
--- in the request, then the recount of Features/ReadReceipts/UnreadCounts.cs), as Npgsql sends them, with the same
--- parameters.
+-- Scenario 1 baseline: the statements POST /api/conversations/{id}/messages runs before it answers
+-- (Features/Messages/Send/Data.cs), as Npgsql sends them, with the same parameters. The unread recount the post
+-- causes runs after the answer, off the request path: unread-recount.sql, which the harness appends to this script
+-- for the second baseline ("one recount per post").
 -- The first SELECT only makes the values the service computes in-process (a version-7 id, the clock, the target).
 -- Variables (-D): targets, account, poster, poster_name.
 \set c random(1, :targets)
@@ -53,20 +54,3 @@ INSERT INTO conversation_participants (conversation_id, user_id, account_id, joi
 	VALUES (:conversation_id, :poster, :account, :now)
 	ON CONFLICT (conversation_id, user_id) DO NOTHING;
 COMMIT;
--- After the commit and off the request path (ReadReceipts/UnreadCounts.cs), the recount of the participants
--- the post concerns: one statement per batch of changes in the service, one per post here.
-WITH pairs AS (
-    SELECT * FROM unnest(ARRAY[:account::uuid], ARRAY[:conversation_id::uuid], ARRAY[:other::uuid]) AS x(account_id, conversation_id, user_id)
-), totals AS (
-    SELECT u.account_id, u.user_id,
-           (SELECT coalesce(sum(q.unread_count), 0)
-              FROM participant_unread q
-              JOIN conversations c ON c.id = q.conversation_id
-             WHERE q.account_id = u.account_id AND q.user_id = u.user_id AND NOT q.muted
-               AND c.last_seq > q.last_read_seq) AS total
-      FROM (SELECT DISTINCT account_id, user_id FROM pairs) u
-)
-SELECT p.account_id, p.conversation_id, p.user_id, p.unread_count, t.total
-  FROM pairs x
-  JOIN participant_unread p ON p.account_id = x.account_id AND p.conversation_id = x.conversation_id AND p.user_id = x.user_id
-  JOIN totals t ON t.account_id = x.account_id AND t.user_id = x.user_id;
