@@ -3,57 +3,65 @@ using LinqToDB.Mapping;
 
 namespace Inbox.Features.Messages.Send;
 
-sealed class Claimed
+/// <summary>What posting wrote: the message's seq and sender name, and whose unread counts it changed.</summary>
+sealed class Posted
 {
-    [Column("last_seq")] public long Seq { get; set; }
-    [Column("contact_name")] public string? ContactName { get; set; }
-    [Column("contact_email")] public string? ContactEmail { get; set; }
-    [Column("contact_phone")] public string? ContactPhone { get; set; }
-    [Column("contact_external_id")] public string? ContactExternalId { get; set; }
+    [Column("seq")] public long Seq { get; set; }
+    [Column("sender_name")] public string SenderName { get; set; } = "";
+    /// <summary>Every participant but the poster, as they were when the post began.</summary>
+    [Column("others")] public Guid[] Others { get; set; } = [];
+    /// <summary>Whether the poster became a participant with this post.</summary>
+    [Column("poster_joined")] public bool PosterJoined { get; set; }
 }
 
 static class Data
 {
     /// <summary>
-    /// Takes the conversation's next seq and makes <paramref name="messageId"/> its last message. The UPDATE holds
-    /// the row lock until the transaction ends, so concurrent posts to one conversation queue here and their seqs
-    /// follow commit order. last_activity_at never goes backwards, even with instances whose clocks disagree.
-    /// Null when the conversation is not the account's.
+    /// The whole post, in one statement (so one round trip and its own transaction): take the conversation's next
+    /// seq and make the message its last one, insert the message, make a posting user a participant, and read who
+    /// else takes part. The UPDATE holds the conversation's row lock until the statement commits, so concurrent
+    /// posts to one conversation queue there and their seqs follow commit order; last_activity_at never goes
+    /// backwards, even with instances whose clocks disagree. A contact's message is signed with the contact's
+    /// name as the conversation knows it. No row when the conversation is not the account's.
     /// </summary>
-    public static async Task<Claimed?> ClaimNextSeqAsync(InboxDb db, Guid accountId, Guid conversationId, Guid messageId, Instant now, CancellationToken ct)
-    {
-        var rows = await db.QueryToListAsync<Claimed>(
+    public static async Task<Posted?> PostAsync(InboxDb db, MessageRow message, CancellationToken ct) =>
+        (await db.QueryToListAsync<Posted>(
             """
-            UPDATE conversations
-               SET last_seq = last_seq + 1,
-                   last_message_id = @message,
-                   last_activity_at = GREATEST(last_activity_at, @now)
-             WHERE id = @conversation AND account_id = @account
-            RETURNING last_seq, contact_name, contact_email, contact_phone, contact_external_id
+            WITH claimed AS (
+                UPDATE conversations
+                   SET last_seq = last_seq + 1,
+                       last_message_id = @message,
+                       last_activity_at = GREATEST(last_activity_at, @now)
+                 WHERE id = @conversation AND account_id = @account
+                RETURNING last_seq, coalesce(contact_name, contact_email, contact_phone, contact_external_id, 'Contact') AS contact
+            ), inserted AS (
+                INSERT INTO messages (id, account_id, conversation_id, seq, direction, body, sender_type, sender_user_id,
+                                      sender_api_key_id, sender_name, created_at)
+                SELECT @message, @account, @conversation, claimed.last_seq, @direction, @body, @senderType, @senderUser,
+                       @senderApiKey, CASE WHEN @senderType = 'contact' THEN claimed.contact ELSE @senderName END, @now
+                FROM claimed
+                RETURNING seq, sender_name
+            ), joined AS (
+                INSERT INTO conversation_participants (conversation_id, user_id, account_id, joined_at)
+                SELECT @conversation, @senderUser, @account, @now FROM claimed WHERE @senderUser IS NOT NULL
+                ON CONFLICT (conversation_id, user_id) DO NOTHING
+                RETURNING user_id
+            )
+            SELECT inserted.seq, inserted.sender_name,
+                   ARRAY(SELECT p.user_id FROM conversation_participants p
+                         WHERE p.conversation_id = @conversation AND p.account_id = @account
+                           AND p.user_id IS DISTINCT FROM @senderUser) AS others,
+                   EXISTS (SELECT 1 FROM joined) AS poster_joined
+            FROM inserted
             """, ct,
-            new DataParameter("message", messageId), new DataParameter("now", now),
-            new DataParameter("conversation", conversationId), new DataParameter("account", accountId));
-        return rows.SingleOrDefault();
-    }
-
-    public static Task InsertAsync(InboxDb db, MessageRow message, CancellationToken ct) => db.InsertAsync(message, token: ct);
-
-    /// <summary>Makes the poster a participant; true when they were not one yet.</summary>
-    public static async Task<bool> JoinAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, Instant now, CancellationToken ct) =>
-        await db.ExecuteAsync(
-            """
-            INSERT INTO conversation_participants (conversation_id, user_id, account_id, joined_at)
-            VALUES (@conversation, @user, @account, @now)
-            ON CONFLICT (conversation_id, user_id) DO NOTHING
-            """, ct,
-            new DataParameter("conversation", conversationId), new DataParameter("user", userId),
-            new DataParameter("account", accountId), new DataParameter("now", now)) == 1;
-
-    /// <summary>The participants whose unread count a message from <paramref name="sender"/> changes.</summary>
-    public static Task<List<Guid>> OtherParticipantsAsync(InboxDb db, Guid accountId, Guid conversationId, Guid? sender, CancellationToken ct)
-    {
-        var me = sender ?? Guid.Empty;
-        return db.Participants.Where(p => p.ConversationId == conversationId && p.AccountId == accountId && p.UserId != me)
-            .Select(p => p.UserId).ToListAsync(ct);
-    }
+            new DataParameter("message", message.Id, DataType.Guid),
+            new DataParameter("now", message.CreatedAt),
+            new DataParameter("conversation", message.ConversationId, DataType.Guid),
+            new DataParameter("account", message.AccountId, DataType.Guid),
+            new DataParameter("direction", message.Direction, DataType.Text),
+            new DataParameter("body", message.Body, DataType.Text),
+            new DataParameter("senderType", message.SenderType, DataType.Text),
+            new DataParameter("senderUser", message.SenderUserId, DataType.Guid),
+            new DataParameter("senderApiKey", message.SenderApiKeyId, DataType.Guid),
+            new DataParameter("senderName", message.SenderName, DataType.Text))).SingleOrDefault();
 }

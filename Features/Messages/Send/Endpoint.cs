@@ -35,25 +35,18 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
             CreatedAt = now,
         };
 
-        List<Guid> changed;
-        await using (var tx = await db.BeginTransactionAsync(ct))
+        SetSender(message, caller);
+        var posted = await Data.PostAsync(db, message, ct);
+        if (posted is null)
         {
-            var claimed = await Data.ClaimNextSeqAsync(db, caller.AccountId, req.Id, message.Id, now, ct);
-            if (claimed is null)
-            {
-                await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-                return;
-            }
-            message.Seq = claimed.Seq;
-            SetSender(message, caller, claimed);
-            await Data.InsertAsync(db, message, ct);
-            // Whose unread count this post changes: every other participant, and the poster only if they just
-            // joined (and so may now have earlier messages to read). Read before commit: after it, nothing may fail.
-            changed = await Data.OtherParticipantsAsync(db, caller.AccountId, req.Id, caller.UserId, ct);
-            if (caller.UserId is { } poster && await Data.JoinAsync(db, caller.AccountId, req.Id, poster, now, ct))
-                changed.Add(poster);
-            await tx.CommitAsync(ct);
+            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
+            return;
         }
+        message.Seq = posted.Seq;
+        message.SenderName = posted.SenderName;
+        // Whose unread count this post changes: every other participant, and the poster only if they just joined
+        // (and so may now have earlier messages to read).
+        var changed = posted.PosterJoined ? [.. posted.Others, caller.UserId!.Value] : posted.Others;
 
         events.Publish(new MessageCreated(caller.AccountId, req.Id, MessageResponse.From(message)));
         unread.Changed(caller.AccountId, req.Id, changed);
@@ -61,7 +54,8 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
         await Send.ResponseAsync(MessageResponse.From(message), StatusCodes.Status201Created, ct);
     }
 
-    static void SetSender(MessageRow message, Caller caller, Claimed conversation)
+    /// <summary>Who signs the message; a contact's name is filled in from the conversation when the post is written.</summary>
+    static void SetSender(MessageRow message, Caller caller)
     {
         if (caller.UserId is { } userId)
         {
@@ -72,7 +66,6 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
         else if (message.Direction == MessageDirection.Incoming)
         {
             message.SenderType = SenderType.Contact;
-            message.SenderName = conversation.ContactName ?? conversation.ContactEmail ?? conversation.ContactPhone ?? conversation.ContactExternalId ?? "Contact";
         }
         else
         {
