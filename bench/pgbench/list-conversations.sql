@@ -1,19 +1,9 @@
 -- Scenario 2 baseline: the two statements GET /api/conversations?limit=50 runs, as the service sends them: the page
--- of keys (Features/Conversations/List/Data.cs, through linq2db), then ConversationReader.LoadSql: the page's
+-- of keys (Features/Conversations/List/Data.cs), then ConversationReader.LoadSql: the page's
 -- conversations with their last message, participants and the caller's unread count. The service sends the page's
 -- ids as one uuid[] parameter (= ANY); the harness puts the first page's ids in place of :page_ids (an ARRAY[...]
 -- of them) before running this. Variables (-D): account, caller.
-SELECT
-		c_1.last_activity_at,
-		c_1.id
-	FROM
-		conversations c_1
-	WHERE
-		c_1.account_id = :account
-	ORDER BY
-		c_1.last_activity_at DESC,
-		c_1.id DESC
-	LIMIT 51;
+SELECT last_activity_at, id FROM conversations WHERE account_id = :account ORDER BY last_activity_at DESC, id DESC LIMIT 51;
 SELECT c.id, c.subject, c.channel, c.status, c.contact_name, c.contact_email, c.contact_phone,
        c.contact_external_id, c.assignee_id, c.last_activity_at, c.created_at,
        m.id AS message_id, m.direction AS message_direction, m.body AS message_body,

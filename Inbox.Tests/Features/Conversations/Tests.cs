@@ -280,7 +280,7 @@ public sealed class Tests(InboxAppWithEvents app, ITestOutputHelper output) : IC
             ["accountId"] = admin.AccountId, ["me"] = admin.Id, ["take"] = 51,
             ["status"] = "open", ["assigneeId"] = agent.Id, ["at"] = cursor.At.ToDateTimeOffset(), ["id"] = cursor.Id,
             // The page's ids travel as one array parameter (= ANY), so the statement text is the same for every page.
-            ["account"] = admin.AccountId, ["ids"] = fifty.Ids().ToArray(),
+            ["account"] = admin.AccountId, ["assignee"] = agent.Id, ["ids"] = fifty.Ids().ToArray(),
         };
         foreach (var statement in fiftyStatements.Append(nextStatements[0]))
         {
