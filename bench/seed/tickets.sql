@@ -50,7 +50,9 @@ SELECT md5('ticket-' || t)::uuid,
        now() - (1 + t % 720) * interval '1 day',
        now() - (t % 700) * interval '1 day'
 FROM generate_series(1, :tickets) t,
-     LATERAL (SELECT 1 + t % :socket_accounts AS a) acc;
+     -- t / spread moves the account on from one overdue ticket to the next: with 1 + t % socket_accounts alone,
+     -- every overdue ticket (t a multiple of spread, itself a multiple of socket_accounts) fell in account 1.
+     LATERAL (SELECT 1 + (t + t / :spread) % :socket_accounts AS a) acc;
 
 DO $$ DECLARE r record; BEGIN
     FOR r IN SELECT indexdef FROM bench_saved_indexes LOOP EXECUTE r.indexdef; END LOOP;
