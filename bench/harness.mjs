@@ -254,6 +254,29 @@ function addRow(row) {
 const met = (ok) => (ok === null ? "—" : ok ? "yes" : "no");
 
 /** The conversations the POSTs spread over, one id a line, for wrk (pgbench computes the same ids). */
+// ---- the service's own SQL -------------------------------------------------------------------------------------------
+
+/**
+ * A SQL constant of the service (a C# """raw string""" named `name` in `file`), read from the source at run time so a
+ * baseline always runs the very text the service sends.
+ */
+function serviceSql(file, name) {
+  const source = fs.readFileSync(path.join(here, "..", file), "utf8");
+  const text = new RegExp(`${name}\\s*=\\s*"""([\\s\\S]*?)"""`).exec(source)?.[1];
+  if (!text) throw new Error(`${name} not found in ${file}`);
+  return text.trim();
+}
+
+/** Puts pgbench text (variables, literals) in place of every `@parameter` of `sql`; each one must be given. */
+function bindSql(sql, values) {
+  return sql.replace(/(?<![@\w])@([A-Za-z_]\w*)/g, (_, name) => {
+    if (!(name in values)) throw new Error(`no value for @${name} in ${sql.slice(0, 80)}…`);
+    return values[name];
+  });
+}
+
+const BENCH_BODY = "'Bonjour, merci pour votre retour. Le technicien passera demain matin (bench 12345).'";
+
 function postTargets() {
   const file = path.join(raw, "post-targets.txt");
   fs.writeFileSync(file, Array.from({ length: POST_TARGETS }, (_, i) => md5uuid(`conv-${i + 1}`)).join("\n") + "\n");
@@ -264,11 +287,22 @@ async function scenario1(benchToken, benchAdmin) {
   log("scenario 1: POST /api/conversations/{id}/messages, 8 connections, against pgbench running its statements");
   const env = { BENCH_TOKEN: benchToken, BENCH_CONVERSATIONS: postTargets() };
   const vars = { targets: POST_TARGETS, account: BENCH_ACCOUNT, poster: benchAdmin.id, poster_name: benchAdmin.name };
-  const script = path.join(here, "pgbench", "post-message.sql");
-  // The second baseline adds the unread recount a post causes, once per post; the service runs it off the request
-  // path, coalescing a burst into one statement per batch, so both are reported.
+  // pgbench/post-message.sql makes the values the service computes in-process; then the request's one statement
+  // (Data.PostSql) with a user's parameters. The second baseline adds the unread recount the post causes
+  // (UnreadCounts' CountSql for the other participant), once per post; the service runs it off the request path,
+  // coalescing a burst into one statement per batch, so both are reported.
+  const preamble = fs.readFileSync(path.join(here, "pgbench", "post-message.sql"), "utf8");
+  const post = bindSql(serviceSql("Features/Messages/Send/Data.cs", "PostSql"), {
+    message: ":message_id", now: ":now", conversation: ":conversation_id", account: ":account", direction: "'outgoing'",
+    body: BENCH_BODY, senderType: "'user'", senderUser: ":poster::uuid", senderApiKey: "NULL::uuid", senderName: ":poster_name",
+  });
+  const recount = bindSql(serviceSql("Features/ReadReceipts/UnreadCounts.cs", "CountSql"), {
+    accounts: "ARRAY[:account::uuid]", conversations: "ARRAY[:conversation_id::uuid]", users: "ARRAY[:other::uuid]",
+  });
+  const script = path.join(raw, "post-message.sql");
+  fs.writeFileSync(script, `${preamble}${post};\n`);
   const withRecount = path.join(raw, "post-message-with-recount.sql");
-  fs.writeFileSync(withRecount, fs.readFileSync(script, "utf8") + fs.readFileSync(path.join(here, "pgbench", "unread-recount.sql"), "utf8"));
+  fs.writeFileSync(withRecount, `${preamble}${post};\n${recount};\n`);
   await wrk({ script: "post-message.lua", connections: 8, seconds: scale.warmS, env });
   const inbox = await wrk({ script: "post-message.lua", connections: 8, seconds: scale.measureS, env });
   await pgbench({ script, clients: 8, seconds: scale.warmS, vars });
@@ -291,8 +325,9 @@ async function scenario2(benchToken, benchAdmin) {
   const page = await (await fetch(`http://127.0.0.1:${ports.inbox}/api/conversations?limit=50`, { headers: { authorization: `Bearer ${benchToken}` } })).json();
   const ids = page.items.map((c) => `'${c.id}'::uuid`).join(", ");
   const script = path.join(raw, "list-conversations.sql");
-  const template = fs.readFileSync(path.join(here, "pgbench", "list-conversations.sql"), "utf8");
-  fs.writeFileSync(script, template.replaceAll(":page_ids", ids));
+  const pageQuery = fs.readFileSync(path.join(here, "pgbench", "list-conversations.sql"), "utf8");
+  const load = bindSql(serviceSql("Features/Conversations/ConversationReader.cs", "LoadSql"), { me: ":caller::uuid", account: ":account", ids: `ARRAY[${ids}]` });
+  fs.writeFileSync(script, `${pageQuery}${load};\n`);
   const vars = { account: BENCH_ACCOUNT, caller: benchAdmin.id };
   const env = { BENCH_TOKEN: benchToken, BENCH_PATH: "/api/conversations?limit=50" };
   await wrk({ script: "get.lua", connections: 8, seconds: scale.warmS, env });
@@ -472,12 +507,9 @@ async function startWebhookReceiver() {
   return { url: `http://127.0.0.1:${ports.webhooks}/hooks/overdue`, counts, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** The sweep's selection (Features/Tickets/Overdue/Data.cs, Data.CandidatesSql), read from the source so it never drifts. */
+/** The sweep's selection (Data.CandidatesSql) with positional parameters, to PREPARE as Npgsql sends it. */
 function sweepSelectionSql() {
-  const source = fs.readFileSync(path.join(here, "..", "Features", "Tickets", "Overdue", "Data.cs"), "utf8");
-  const text = /CandidatesSql\s*=\s*"""([\s\S]*?)"""/.exec(source)?.[1];
-  if (!text) throw new Error("Data.CandidatesSql not found in Features/Tickets/Overdue/Data.cs");
-  return text.replaceAll("@windowOpenAfter", "$2").replaceAll("@now", "$1").replaceAll("@limit", "$3").trim();
+  return bindSql(serviceSql("Features/Tickets/Overdue/Data.cs", "CandidatesSql"), { now: "$1", windowOpenAfter: "$2", limit: "$3" });
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the selection as a prepared statement, the way Npgsql sends it (typed parameters). */

@@ -15,7 +15,7 @@ namespace Inbox.Features.Conversations;
 /// </remarks>
 public static class ConversationReader
 {
-    /// <summary>Public so a test can EXPLAIN this very text against a large account.</summary>
+    /// <summary>Public so a test can EXPLAIN this very text against a large account; the benchmark's pgbench baseline reads it from here.</summary>
     public const string LoadSql =
         """
         SELECT c.id, c.subject, c.channel, c.status, c.contact_name, c.contact_email, c.contact_phone,

@@ -84,6 +84,7 @@ public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, IL
     /// Each pair's count, and each distinct user's total over their unmuted conversations, computed once per user
     /// however many of their conversations the batch holds. Conversations with nothing after the receipt are
     /// skipped without counting. A pair that is no participation (the user left, or never joined) yields no row.
+    /// The benchmark's pgbench baseline reads this very text from here.
     /// </summary>
     const string CountSql =
         """
