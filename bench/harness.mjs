@@ -354,7 +354,12 @@ async function scenario3(benchToken, counts) {
     const vars = { account: BENCH_ACCOUNT, pattern: `%${term}%` };
     await pgbench({ script, clients: 1, transactions: 1, vars });
     const base = await pgbench({ script, clients: 1, transactions: scale.ilikeRuns, vars, perTransaction: true, label: `search-ilike-${kind}` });
-    const plan = await psql(`EXPLAIN (ANALYZE, BUFFERS) ${fs.readFileSync(path.join(here, "pgbench", "search-plan.sql"), "utf8").replaceAll(":account", `'${BENCH_ACCOUNT}'`).replaceAll(":term", `'${term}'`)}`);
+    // The endpoint's own statement (Data.SearchSql) with the first page's parameters.
+    const search = bindSql(serviceSql("Features/Search/Messages/Data.cs", "SearchSql"), {
+      q: `'${term}'`, account: `'${BENCH_ACCOUNT}'::uuid`, conversation: "NULL", from: "NULL", to: "NULL",
+      afterRank: "NULL", afterId: "'00000000-0000-0000-0000-000000000000'::uuid", take: "21",
+    });
+    const plan = await psql(`EXPLAIN (ANALYZE, BUFFERS) ${search}`);
     fs.writeFileSync(path.join(raw, `search-plan-${kind}.txt`), plan + "\n");
     results[kind] = { term, matches, inbox, ilike: base, plan };
     const ratio = base.p95 / inbox.p95;

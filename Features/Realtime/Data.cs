@@ -39,7 +39,7 @@ static class Data
     /// <see cref="SetConnectionsAsync"/> for a run of joins, in one statement. A join leaves the user's viewing as it
     /// was: opening another tab does not change what they show.
     /// </summary>
-    public static Task SetJoinedConnectionsAsync(InboxDb db, Guid instanceId, IReadOnlyCollection<UserJoined> joins, Instant now, CancellationToken ct) =>
+    public static Task SetJoinedConnectionsAsync(InboxDb db, Guid instanceId, IEnumerable<UserJoined> joins, Instant now, CancellationToken ct) =>
         db.ExecuteAsync(
             """
             WITH joined AS (
@@ -59,8 +59,9 @@ static class Data
             new DataParameter("instance", instanceId), new DataParameter("now", now));
 
     /// <summary>
-    /// <see cref="ResetStatusAsync"/> for users whose first socket on this instance just opened, unless some
-    /// instance still holds a live socket of theirs (then they never went offline and keep their status).
+    /// Users whose first socket on this instance just opened start as "online" again, not as the away they left
+    /// with, unless some instance still holds a live socket of theirs (then they never went offline and keep their
+    /// status).
     /// </summary>
     public static Task ResetStatusUnlessLiveAsync(InboxDb db, Guid[] userIds, Instant liveSince, CancellationToken ct) =>
         db.ExecuteAsync(
@@ -70,7 +71,10 @@ static class Data
               AND NOT EXISTS (SELECT 1 FROM presence_connections c WHERE c.user_id = p.user_id AND c.refreshed_at >= @since)
             """, ct, new DataParameter("users", userIds), new DataParameter("since", liveSince));
 
-    /// <summary>The presence of each of <paramref name="userIds"/>, whatever their accounts, as <see cref="PresenceOfAsync"/> computes it.</summary>
+    /// <summary>
+    /// The presence of each of <paramref name="userIds"/> with their account, for the frames: offline unless some
+    /// instance holds a live socket of theirs, as <see cref="PresenceOfAsync"/> computes it for a listing.
+    /// </summary>
     public static Task<List<AccountPresenceRow>> PresenceOfUsersAsync(InboxDb db, Guid[] userIds, Instant liveSince, CancellationToken ct) =>
         db.QueryToListAsync<AccountPresenceRow>(
             """
@@ -83,10 +87,6 @@ static class Data
             WHERE u.id = ANY(@users)
             """, ct, new DataParameter("users", userIds), new DataParameter("since", liveSince));
 
-    /// <summary>A user coming online after being offline starts as "online" again, not as the away they left with.</summary>
-    public static Task ResetStatusAsync(InboxDb db, Guid userId, CancellationToken ct) =>
-        db.ExecuteAsync("UPDATE user_presence SET status = 'online' WHERE user_id = @user", ct, new DataParameter("user", userId));
-
     public static Task SetStatusAsync(InboxDb db, Guid accountId, Guid userId, string status, Instant now, CancellationToken ct) =>
         db.ExecuteAsync(
             """
@@ -95,13 +95,8 @@ static class Data
             """, ct,
             new DataParameter("user", userId), new DataParameter("account", accountId), new DataParameter("status", status), new DataParameter("now", now));
 
-    /// <summary>Live rows of the user on any instance (refreshed since <paramref name="liveSince"/>).</summary>
-    public static async Task<int> LiveInstancesAsync(InboxDb db, Guid userId, Instant liveSince, CancellationToken ct) =>
-        (await db.QueryToListAsync<int>(
-            "SELECT count(*)::int FROM presence_connections WHERE user_id = @user AND refreshed_at >= @since", ct,
-            new DataParameter("user", userId), new DataParameter("since", liveSince)))[0];
-
-    public static Task<List<PresenceRow>> PresenceOfAsync(InboxDb db, Guid accountId, Guid? userId, Instant liveSince, CancellationToken ct) =>
+    /// <summary>Every user of the account with their presence and what they view, for <c>GET /api/presence</c>.</summary>
+    public static Task<List<PresenceRow>> PresenceOfAsync(InboxDb db, Guid accountId, Instant liveSince, CancellationToken ct) =>
         db.QueryToListAsync<PresenceRow>(
             """
             SELECT u.id AS "UserId", u.name AS "Name",
@@ -116,10 +111,10 @@ static class Data
                 WHERE c.user_id = u.id AND c.refreshed_at >= @since
                 GROUP BY c.user_id
             ) live ON true
-            WHERE u.account_id = @account AND (@user::uuid IS NULL OR u.id = @user)
+            WHERE u.account_id = @account
             ORDER BY u.name, u.id
             """, ct,
-            new DataParameter("account", accountId), new DataParameter("user", userId, LinqToDB.DataType.Guid), new DataParameter("since", liveSince));
+            new DataParameter("account", accountId), new DataParameter("since", liveSince));
 
     /// <summary>Who, on any instance, shows a conversation.</summary>
     public static Task<List<Guid>> ViewersAsync(InboxDb db, Guid accountId, Guid conversationId, Instant liveSince, CancellationToken ct) =>
@@ -141,17 +136,17 @@ static class Data
             """, ct, new DataParameter("instance", instanceId), new DataParameter("now", now));
 
     /// <summary>Deletes rows of instances that stopped refreshing (crashed); answers the users that left with them.</summary>
-    public static Task<List<StaleUser>> ExpireStaleAsync(InboxDb db, Instant liveSince, CancellationToken ct) =>
-        db.QueryToListAsync<StaleUser>(
+    public static Task<List<Guid>> ExpireStaleAsync(InboxDb db, Instant liveSince, CancellationToken ct) =>
+        db.QueryToListAsync<Guid>(
             """
             WITH gone AS (
-                DELETE FROM presence_connections WHERE refreshed_at < @since RETURNING user_id, account_id
+                DELETE FROM presence_connections WHERE refreshed_at < @since RETURNING user_id
             ), instances AS (
                 DELETE FROM realtime_instances WHERE seen_at < @since
             ), payloads AS (
                 DELETE FROM realtime_payloads WHERE created_at < @since
             )
-            SELECT DISTINCT user_id AS "UserId", account_id AS "AccountId" FROM gone
+            SELECT DISTINCT user_id FROM gone
             """, ct, new DataParameter("since", liveSince));
 
     public static async Task<int> OtherLiveInstancesAsync(InboxDb db, Guid instanceId, Instant liveSince, CancellationToken ct) =>
@@ -169,7 +164,5 @@ static class Data
     public static async Task<byte[]?> LoadPayloadAsync(InboxDb db, Guid id, CancellationToken ct) =>
         (await db.QueryToListAsync<byte[]>("SELECT frame FROM realtime_payloads WHERE id = @id", ct, new DataParameter("id", id))).FirstOrDefault();
 }
-
-sealed record StaleUser(Guid UserId, Guid AccountId);
 
 sealed record AccountPresenceRow(Guid AccountId, Guid UserId, string Status, Instant? LastSeenAt);

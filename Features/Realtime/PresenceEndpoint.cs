@@ -17,6 +17,6 @@ public sealed class PresenceEndpoint(InboxDb db, IOptions<RealtimeOptions> optio
     public override async Task HandleAsync(CancellationToken ct)
     {
         var liveSince = clock.GetCurrentInstant() - Duration.FromSeconds(2 * options.Value.HeartbeatSeconds);
-        await Send.OkAsync(await Data.PresenceOfAsync(db, User.Caller().AccountId, null, liveSince, ct), ct);
+        await Send.OkAsync(await Data.PresenceOfAsync(db, User.Caller().AccountId, liveSince, ct), ct);
     }
 }

@@ -76,8 +76,7 @@ public sealed class PresenceWriter(
         if (joins.Count == 0) return;
         try
         {
-            if (joins.Count == 1) await ApplyAsync(joins[0], ct);
-            else await ApplyJoinsAsync(joins, ct);
+            await ApplyJoinsAsync(joins, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -90,7 +89,7 @@ public sealed class PresenceWriter(
     }
 
     /// <summary>
-    /// A run of joins as one: per user, the latest local count wins, and a user whose first local socket is among
+    /// A run of joins (one or more) as one: per user, the latest local count wins, and a user whose first local socket is among
     /// them comes back "online" unless another instance still holds them. Then one presence frame per user.
     /// </summary>
     async Task ApplyJoinsAsync(IReadOnlyList<UserJoined> joins, CancellationToken ct)
@@ -107,35 +106,27 @@ public sealed class PresenceWriter(
         var liveSince = now - Liveness;
         if (firstSockets.Count > 0)
             await Data.ResetStatusUnlessLiveAsync(db, [.. firstSockets], liveSince, ct);
-        var users = latest.Values.ToArray();
-        await Data.SetJoinedConnectionsAsync(db, instance.Id, users, now, ct);
-        foreach (var row in await Data.PresenceOfUsersAsync(db, [.. latest.Keys], liveSince, ct))
-            hub.Broadcast(Target.Account(row.AccountId), FrameBytes.Of(new PresenceFrame(row.UserId, row.Status, row.LastSeenAt)));
+        await Data.SetJoinedConnectionsAsync(db, instance.Id, latest.Values, now, ct);
+        await BroadcastPresenceAsync(db, [.. latest.Keys], liveSince, ct);
     }
 
-    public async Task ApplyAsync(PresenceChange change, CancellationToken ct)
+    /// <summary>Every change but a join (joins go through <see cref="ApplyJoinsAsync"/>).</summary>
+    async Task ApplyAsync(PresenceChange change, CancellationToken ct)
     {
         await using var db = database.Open();
         var now = clock.GetCurrentInstant();
         var liveSince = now - Liveness;
         switch (change)
         {
-            case UserJoined joined:
-                if (joined.LocalConnections == 1 && await Data.LiveInstancesAsync(db, joined.UserId, liveSince, ct) == 0)
-                    await Data.ResetStatusAsync(db, joined.UserId, ct);
-                await Data.SetConnectionsAsync(db, instance.Id, joined.AccountId, joined.UserId, joined.LocalConnections, null, now, ct);
-                await BroadcastPresenceAsync(db, joined.AccountId, joined.UserId, liveSince, ct);
-                break;
-
             case UserLeft left:
                 await Data.SetConnectionsAsync(db, instance.Id, left.AccountId, left.UserId, left.LocalConnections, left.NowViewing, now, ct);
-                if (left.LocalConnections == 0) await BroadcastPresenceAsync(db, left.AccountId, left.UserId, liveSince, ct);
+                if (left.LocalConnections == 0) await BroadcastPresenceAsync(db, [left.UserId], liveSince, ct);
                 if (left.WasViewing is { } was) await BroadcastViewersAsync(db, left.AccountId, was, liveSince, ct);
                 break;
 
             case StatusChosen chosen:
                 await Data.SetStatusAsync(db, chosen.AccountId, chosen.UserId, chosen.Status, now, ct);
-                await BroadcastPresenceAsync(db, chosen.AccountId, chosen.UserId, liveSince, ct);
+                await BroadcastPresenceAsync(db, [chosen.UserId], liveSince, ct);
                 break;
 
             case ViewChanged viewed:
@@ -175,15 +166,15 @@ public sealed class PresenceWriter(
         await using var db = database.Open();
         var now = clock.GetCurrentInstant();
         await Data.RefreshInstanceAsync(db, instance.Id, now, ct);
-        foreach (var gone in await Data.ExpireStaleAsync(db, now - Liveness, ct))
-            await BroadcastPresenceAsync(db, gone.AccountId, gone.UserId, now - Liveness, ct);
+        var gone = await Data.ExpireStaleAsync(db, now - Liveness, ct);
+        if (gone.Count > 0) await BroadcastPresenceAsync(db, [.. gone], now - Liveness, ct);
     }
 
-    async Task BroadcastPresenceAsync(InboxDb db, Guid accountId, Guid userId, Instant liveSince, CancellationToken ct)
+    /// <summary>One presence frame per user, to their own account, read in one statement whatever their number.</summary>
+    async Task BroadcastPresenceAsync(InboxDb db, Guid[] userIds, Instant liveSince, CancellationToken ct)
     {
-        var rows = await Data.PresenceOfAsync(db, accountId, userId, liveSince, ct);
-        if (rows is [var row])
-            hub.Broadcast(Target.Account(accountId), FrameBytes.Of(new PresenceFrame(row.UserId, row.Status, row.LastSeenAt)));
+        foreach (var row in await Data.PresenceOfUsersAsync(db, userIds, liveSince, ct))
+            hub.Broadcast(Target.Account(row.AccountId), FrameBytes.Of(new PresenceFrame(row.UserId, row.Status, row.LastSeenAt)));
     }
 
     async Task BroadcastViewersAsync(InboxDb db, Guid accountId, Guid conversationId, Instant liveSince, CancellationToken ct)
