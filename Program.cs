@@ -86,6 +86,12 @@ catch (MigrationFailedException e)
     await app.DisposeAsync();
     return 1;
 }
+catch (Exception e) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+{
+    // Last guard of a clean stop: every hosted service catches its own errors in StopAsync, and one that still
+    // throws is a bug to log, not a reason to die with SIGABRT and leave the host half stopped.
+    startupLog.LogError(e, "A service failed while the host was stopping");
+}
 return 0;
 
 /// <summary>Visible to the test host (<c>WebApplicationFactory&lt;Program&gt;</c>).</summary>

@@ -11,6 +11,7 @@ public static class DatabaseSetup
             sp.GetRequiredService<IHostEnvironment>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Inbox.Database")));
         services.AddSingleton<DatabaseReadiness>();
+        services.AddSingleton<DatabaseOutage>();
         services.AddHostedService<DatabaseMigrator>();
         services.AddScoped(sp => sp.GetRequiredService<InboxDatabase>().Open());
         return services;

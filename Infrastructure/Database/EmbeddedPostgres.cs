@@ -27,15 +27,17 @@ public sealed class EmbeddedPostgres : IDisposable
     readonly string _binDir;
     readonly bool _asPostgresUser;
     readonly ILogger _logger;
+    readonly string _serverOptions;
     Process? _watchdog;
     bool _stopped;
 
     public string DataDirectory { get; }
     public int Port { get; }
 
-    EmbeddedPostgres(string binDir, string dataDirectory, int port, bool asPostgresUser, ILogger logger)
+    EmbeddedPostgres(string binDir, string dataDirectory, int port, string serverOptions, bool asPostgresUser, ILogger logger)
     {
         _binDir = binDir;
+        _serverOptions = serverOptions;
         DataDirectory = dataDirectory;
         Port = port;
         _asPostgresUser = asPostgresUser;
@@ -95,14 +97,22 @@ public sealed class EmbeddedPostgres : IDisposable
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
             options.Append($" -c {name}={value}");
 
-        Run(pgCtl, ["-D", dataDirectory, "-o", options.ToString(), "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], asPostgresUser);
-
-        var server = new EmbeddedPostgres(binDir, dataDirectory, port, asPostgresUser, logger);
+        var server = new EmbeddedPostgres(binDir, dataDirectory, port, options.ToString(), asPostgresUser, logger);
+        server.StartServer();
         server.StartWatchdog(pgCtl);
         server.EnsureDatabase(DefaultDatabase);
         logger.LogInformation("Embedded PostgreSQL is listening on 127.0.0.1:{Port} with data in {DataDirectory}", port, dataDirectory);
         return server;
     }
+
+    void StartServer() =>
+        Run(Path.Combine(_binDir, "pg_ctl"), ["-D", DataDirectory, "-o", _serverOptions, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60", "start"], _asPostgresUser);
+
+    /// <summary>For fault tests: stops the server at once, as a crash would (no checkpoint, every connection cut).</summary>
+    internal void Crash() => Run(Path.Combine(_binDir, "pg_ctl"), ["-D", DataDirectory, "stop", "-m", "immediate", "-w"], _asPostgresUser);
+
+    /// <summary>For fault tests: starts a crashed server again, on the same port, recovering from its log.</summary>
+    internal void Restart() => StartServer();
 
     public void EnsureDatabase(string name)
     {

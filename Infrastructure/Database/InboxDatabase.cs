@@ -24,7 +24,7 @@ public sealed class InboxDatabase : IDisposable
     {
         _embedded = embedded;
         ConnectionString = connectionString;
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(WithBoundedWaits(connectionString));
         builder.UseNodaTime();
         DataSource = builder.Build();
         Options = new DataOptions()
@@ -45,6 +45,39 @@ public sealed class InboxDatabase : IDisposable
     }
 
     public InboxDb Open() => new(Options);
+
+    /// <summary>
+    /// How long anything may wait on the database, unless the connection string says otherwise. Npgsql's defaults
+    /// (15 s to connect, 30 s per command, and a cancellation that waits for a server that may be frozen) would
+    /// hold a request half a minute when PostgreSQL hangs; these bound it to about 2.5 s, so a request answers
+    /// 503 within the contract's 3 s. Every statement a request runs takes milliseconds; work that may take
+    /// longer (migrations, the seed) sets its own timeout. Keepalives find a dead server on idle connections
+    /// (the backplane's LISTEN connection above all) instead of waiting for TCP to give up.
+    /// Documented in docs/operations.md.
+    /// </summary>
+    internal static string WithBoundedWaits(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // Npgsql's builder knows every keyword, so only the plain parse tells which ones the string itself names.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(Normalize).ToHashSet();
+        static string Normalize(string key) => key.Replace(" ", "").ToLowerInvariant();
+        void Default(string key, object value)
+        {
+            if (!given.Contains(Normalize(key))) builder[key] = value;
+        }
+        Default("Timeout", ConnectTimeoutSeconds);
+        Default("Command Timeout", CommandTimeoutSeconds);
+        Default("Cancellation Timeout", CancellationTimeoutMilliseconds);
+        Default("Keepalive", KeepaliveSeconds);
+        Default("Tcp Keepalive", true);
+        return builder.ConnectionString;
+    }
+
+    public const int ConnectTimeoutSeconds = 2;
+    public const int CommandTimeoutSeconds = 2;
+    public const int CancellationTimeoutMilliseconds = 500;
+    public const int KeepaliveSeconds = 10;
 
     static MappingSchema CreateMappingSchema()
     {

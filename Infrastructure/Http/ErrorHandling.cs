@@ -16,7 +16,9 @@ public static class ErrorHandling
     /// </summary>
     public static WebApplication UseInboxErrorHandling(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteExceptionAsync, SuppressDiagnosticsCallback = _ => false });
+        // The handler logs what it handles itself (one warning line for an expected 503, one error with its stack
+        // for a real 500); the framework's own Error line with a stack trace for each would drown an outage's log.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteExceptionAsync, SuppressDiagnosticsCallback = _ => true });
         app.UseStatusCodePages(context =>
         {
             var response = context.HttpContext.Response;
@@ -61,15 +63,26 @@ public static class ErrorHandling
                 (413, $"The request body is larger than {MaxRequestBodyBytes} bytes."),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read."),
             JsonException => (400, "The request body is not valid JSON."),
-            NpgsqlException { IsTransient: true } or TimeoutException => (503, "The database is not reachable right now; try again shortly."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, null),
+            not null when DatabaseOutage.IsUnreachable(error) => (503, "The database is not reachable right now; try again shortly."),
             _ => (500, "An unexpected error occurred. It has been logged."),
         };
         if (status == 499)
             return Task.CompletedTask;
-        if (status >= 500 && status != 503)
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Inbox.Errors")
-                .LogError(error, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
+
+        var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Inbox.Errors");
+        if (status == 503)
+        {
+            // Expected while the database is away: one line, no stack; the outage itself is logged once when it
+            // starts and once when it ends.
+            log.LogWarning("503 on {Method} {Path}: the database is unreachable ({Reason})", context.Request.Method, context.Request.Path, error!.GetBaseException().Message);
+            context.RequestServices.GetRequiredService<DatabaseOutage>().Report(error);
+            context.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status >= 500)
+        {
+            log.LogError(error, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
         return Problem.WriteAsync(context, status, detail);
     }
 }

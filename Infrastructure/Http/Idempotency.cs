@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Inbox.Infrastructure.Time;
 using LinqToDB.Data;
+using Npgsql;
 
 namespace Inbox.Infrastructure.Http;
 
@@ -21,16 +22,18 @@ public sealed class Idempotent
 }
 
 /// <summary>
-/// Idempotency keys, scoped to (account, key) and stored in PostgreSQL for 24 h. The first request claims the key
-/// with an INSERT that the primary key decides, so of any number of concurrent duplicates exactly one runs; the
-/// others get 409 while it is in flight, and afterwards its stored status and body byte for byte (with
-/// <c>Idempotent-Replayed: true</c>), or 422 when their body differs. A 5xx answer is not stored: the key is
-/// released so the client can retry.
+/// Idempotency keys, scoped to (account, key) and kept for 24 h. The answer is stored in the same transaction as
+/// what the request created (the handler's statements run on this request's <see cref="InboxDb"/>, in the
+/// transaction this middleware opens), so "created" and "answer stored" can never disagree: whatever happens to
+/// the first request (the client leaves, the connection drops, the process dies), a repeat after it ended either
+/// finds the stored answer and replays it byte for byte (<c>Idempotent-Replayed: true</c>), or finds nothing and
+/// runs anew. "In flight" is a transaction-scoped advisory lock on the key: it lives exactly as long as the first
+/// request's transaction, so a dead request can never leave a key stuck. A repeat while it is held answers 409; a
+/// repeat with another body, 422. Only a success is committed with the work; a 4xx created nothing and is stored
+/// on its own afterwards; a 5xx is not stored, so the client can retry.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, InboxDatabase database, IClock clock, ILogger<IdempotencyMiddleware> logger)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IClock clock, ILogger<IdempotencyMiddleware> logger)
 {
-    enum Claim { Claimed, InFlight, Mismatch, Replay }
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method) ||
@@ -52,91 +55,124 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, InboxDatabase da
 
         var accountId = context.User.Caller().AccountId;
         var requestHash = await HashRequestAsync(context.Request);
-        var (claim, stored) = await ClaimAsync(accountId, key, requestHash, context.RequestAborted);
-        switch (claim)
+        // The request's own connection: the endpoint is handed this same scoped InboxDb, so its statements join
+        // the transaction (InboxDb.BeginOrJoinTransactionAsync) and its events wait for the commit (AfterCommit).
+        var db = context.RequestServices.GetRequiredService<InboxDb>();
+        await db.BeginTransactionAsync(context.RequestAborted);
+        try
         {
-            case Claim.InFlight:
+            if (!await Data.TryLockAsync(db, accountId, key, context.RequestAborted))
+            {
                 await Problem.WriteAsync(context, StatusCodes.Status409Conflict, "A request with this Idempotency-Key is still being processed.");
                 return;
-            case Claim.Mismatch:
-                await Problem.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used with a different request body.");
-                return;
-            case Claim.Replay:
-                context.Response.StatusCode = stored!.StatusCode!.Value;
-                context.Response.ContentType = stored.ContentType;
-                context.Response.Headers[Idempotent.ReplayedHeader] = "true";
-                await context.Response.Body.WriteAsync(stored.ResponseBody ?? [], context.RequestAborted);
-                return;
-        }
+            }
 
-        await RunAndStoreAsync(context, accountId, key);
+            var now = clock.NowForDatabase();
+            var stored = await Data.FindLiveAsync(db, accountId, key, now - Idempotent.Lifetime, context.RequestAborted);
+            if (stored is not null)
+            {
+                await AnswerFromStoreAsync(context, stored, requestHash);
+                return;
+            }
+
+            var record = new IdempotencyRecordRow { AccountId = accountId, Key = key, RequestHash = requestHash, CreatedAt = now };
+            var answer = await RunBufferedAsync(context, db, record);
+            await answer.CopyToAsync(context.Response.Body, context.RequestAborted);
+        }
+        finally
+        {
+            await RollbackUnlessCommittedAsync(db);
+        }
     }
 
-    async Task RunAndStoreAsync(HttpContext context, Guid accountId, string key)
+    static async Task AnswerFromStoreAsync(HttpContext context, IdempotencyRecordRow stored, byte[] requestHash)
+    {
+        if (!CryptographicOperations.FixedTimeEquals(stored.RequestHash, requestHash))
+        {
+            await Problem.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used with a different request body.");
+            return;
+        }
+        context.Response.StatusCode = stored.StatusCode!.Value;
+        context.Response.ContentType = stored.ContentType;
+        context.Response.Headers[Idempotent.ReplayedHeader] = "true";
+        await context.Response.Body.WriteAsync(stored.ResponseBody ?? [], context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Ends a transaction that did not commit. On a connection that is already gone there is nothing to roll back:
+    /// PostgreSQL ended the transaction (and released the key's lock) when the connection died.
+    /// </summary>
+    static async Task RollbackUnlessCommittedAsync(InboxDb db)
+    {
+        if (db.Transaction is null) return;
+        try
+        {
+            await db.RollbackTransactionAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            await db.CloseAsync();
+        }
+    }
+
+    /// <summary>
+    /// Runs the endpoint with its answer held back, then commits what it wrote together with the answer. Only after
+    /// the commit are its events raised and its answer released; if anything fails before, nothing of it happened.
+    /// </summary>
+    async Task<MemoryStream> RunBufferedAsync(HttpContext context, InboxDb db, IdempotencyRecordRow record)
     {
         var original = context.Response.Body;
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         context.Response.Body = buffer;
-        var stored = false;
+        var faults = context.RequestServices.GetService<IdempotencyFaults>();
         try
         {
             await next(context);
-            if (context.Response.StatusCode < 500)
+            record.StatusCode = context.Response.StatusCode;
+            record.ContentType = context.Response.ContentType;
+            record.ResponseBody = buffer.ToArray();
+
+            if (record.StatusCode < 400)
             {
-                await using var db = database.Open();
-                await db.IdempotencyRecords
-                    .Where(r => r.AccountId == accountId && r.Key == key)
-                    .Set(r => r.StatusCode, context.Response.StatusCode)
-                    .Set(r => r.ContentType, context.Response.ContentType)
-                    .Set(r => r.ResponseBody, buffer.ToArray())
-                    .UpdateAsync(CancellationToken.None);
-                stored = true;
+                await Data.StoreAsync(db, record, CancellationToken.None);
+                if (faults?.BeforeCommit is { } beforeCommit) await beforeCommit(db);
+                // Past this point the work is done, whether or not the client is still there to hear of it.
+                await db.CommitTransactionAsync(CancellationToken.None);
+                if (faults?.AfterCommit is { } afterCommit) await afterCommit(db);
+                db.RunAfterCommit();
             }
+            else
+            {
+                // A refusal created nothing (and a failed statement may have aborted the transaction): roll back,
+                // then keep the answer so a repeat gets the same one. Losing it only means the repeat runs anew.
+                db.DiscardAfterCommit();
+                await RollbackUnlessCommittedAsync(db);
+                if (record.StatusCode < 500) await TryStoreRefusalAsync(db, record);
+            }
+        }
+        catch
+        {
+            db.DiscardAfterCommit();
+            throw;
         }
         finally
         {
             context.Response.Body = original;
-            if (!stored) await ReleaseAsync(accountId, key);
         }
 
         buffer.Position = 0;
-        await buffer.CopyToAsync(original, context.RequestAborted);
+        return buffer;
     }
 
-    async Task<(Claim, IdempotencyRecordRow?)> ClaimAsync(Guid accountId, string key, byte[] requestHash, CancellationToken ct)
-    {
-        await using var db = database.Open();
-        var now = clock.NowForDatabase();
-        var expiredBefore = now - Idempotent.Lifetime;
-        // An expired record no longer holds its key.
-        await db.IdempotencyRecords.Where(r => r.AccountId == accountId && r.Key == key && r.CreatedAt < expiredBefore).DeleteAsync(ct);
-
-        var inserted = await db.ExecuteAsync(
-            """
-            INSERT INTO idempotency_records (account_id, key, request_hash, created_at)
-            VALUES (@account, @key, @hash, @now)
-            ON CONFLICT (account_id, key) DO NOTHING
-            """, ct,
-            new DataParameter("account", accountId), new DataParameter("key", key),
-            new DataParameter("hash", requestHash), new DataParameter("now", now));
-        if (inserted == 1) return (Claim.Claimed, null);
-
-        var existing = await db.IdempotencyRecords.FirstOrDefaultAsync(r => r.AccountId == accountId && r.Key == key, ct);
-        if (existing is null) return (Claim.InFlight, null); // released by a failing first request an instant ago: let the client retry
-        if (!CryptographicOperations.FixedTimeEquals(existing.RequestHash, requestHash)) return (Claim.Mismatch, existing);
-        return existing.StatusCode is null ? (Claim.InFlight, existing) : (Claim.Replay, existing);
-    }
-
-    async Task ReleaseAsync(Guid accountId, string key)
+    async Task TryStoreRefusalAsync(InboxDb db, IdempotencyRecordRow record)
     {
         try
         {
-            await using var db = database.Open();
-            await db.IdempotencyRecords.Where(r => r.AccountId == accountId && r.Key == key && r.StatusCode == null).DeleteAsync(CancellationToken.None);
+            await Data.StoreRefusalAsync(db, record, CancellationToken.None);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            logger.LogWarning(e, "Could not release Idempotency-Key after a failed request; it expires in 24 h");
+            logger.LogWarning("Could not keep the {Status} answer of an Idempotency-Key; a repeat will run anew: {Reason}", record.StatusCode, e.Message);
         }
     }
 
@@ -155,6 +191,54 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, InboxDatabase da
     }
 
     static bool IsValidKey(string key) => key.Length is > 0 and <= Idempotent.MaxKeyLength && key.All(c => c is >= ' ' and <= '~');
+
+    static class Data
+    {
+        /// <summary>
+        /// The key's in-flight lock: held until this transaction ends, and released by PostgreSQL when the
+        /// connection dies, so it can never outlive the request that holds it.
+        /// </summary>
+        public static async Task<bool> TryLockAsync(InboxDb db, Guid accountId, string key, CancellationToken ct) =>
+            await db.ExecuteAsync<bool>(
+                "SELECT pg_try_advisory_xact_lock(hashtextextended(@account::text || ':' || @key, 0))", ct,
+                new DataParameter("account", accountId, DataType.Guid), new DataParameter("key", key, DataType.Text));
+
+        /// <summary>The stored answer under this key, if it is younger than 24 h. Older ones (and the answerless
+        /// claims an earlier version of this middleware wrote) are removed: they no longer hold the key.</summary>
+        public static async Task<IdempotencyRecordRow?> FindLiveAsync(InboxDb db, Guid accountId, string key, Instant expiredBefore, CancellationToken ct)
+        {
+            await db.IdempotencyRecords
+                .Where(r => r.AccountId == accountId && r.Key == key && (r.CreatedAt < expiredBefore || r.StatusCode == null))
+                .DeleteAsync(ct);
+            return await db.IdempotencyRecords.FirstOrDefaultAsync(r => r.AccountId == accountId && r.Key == key, ct);
+        }
+
+        public static Task StoreAsync(InboxDb db, IdempotencyRecordRow record, CancellationToken ct) =>
+            db.InsertAsync(record, token: ct);
+
+        /// <summary>Outside any transaction; a record that a concurrent repeat stored first wins.</summary>
+        public static Task StoreRefusalAsync(InboxDb db, IdempotencyRecordRow record, CancellationToken ct) =>
+            db.ExecuteAsync(
+                """
+                INSERT INTO idempotency_records (account_id, key, request_hash, status_code, content_type, response_body, created_at)
+                VALUES (@account, @key, @hash, @status, @contentType, @body, @now)
+                ON CONFLICT (account_id, key) DO NOTHING
+                """, ct,
+                new DataParameter("account", record.AccountId, DataType.Guid), new DataParameter("key", record.Key, DataType.Text),
+                new DataParameter("hash", record.RequestHash), new DataParameter("status", record.StatusCode),
+                new DataParameter("contentType", record.ContentType, DataType.Text), new DataParameter("body", record.ResponseBody),
+                new DataParameter("now", record.CreatedAt));
+    }
+}
+
+/// <summary>
+/// Fault hooks for tests: registered only by a test host, they run on the request's connection just before and
+/// just after the commit of an idempotent request, so a test can cut that connection at the worst moment.
+/// </summary>
+public sealed class IdempotencyFaults
+{
+    public Func<InboxDb, Task>? BeforeCommit { get; init; }
+    public Func<InboxDb, Task>? AfterCommit { get; init; }
 }
 
 /// <summary>Deletes idempotency records past their 24 h, hourly.</summary>

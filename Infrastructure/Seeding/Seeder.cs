@@ -66,6 +66,8 @@ public static class Seeder
     public static async Task<Result> SeedAsync(InboxDatabase database, Instant now, CancellationToken ct)
     {
         await using var db = database.Open();
+        // Bulk inserts of a whole demo account take longer than a request's statement may (InboxDatabase).
+        db.CommandTimeout = 0;
         var firstEmail = AdminEmail(0);
         if (await db.Users.AnyAsync(u => u.Email.ToLower() == firstEmail, ct))
             return new Result(true, 0, 0, 0, 0);

@@ -50,16 +50,17 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
             .ToList();
 
         // The answer is read inside the transaction: once it commits, nothing is left that could fail and make
-        // a client (or the Idempotency-Key middleware, which releases the key on a 5xx) retry a done creation.
+        // a client retry a done creation. Under an Idempotency-Key this joins the middleware's transaction, which
+        // commits the conversation together with the stored answer.
         ConversationResponse answer;
-        await using (var tx = await db.BeginTransactionAsync(ct))
+        await using (var work = await db.BeginOrJoinTransactionAsync(ct))
         {
             await Data.InsertAsync(db, conversation, participants, ct);
             answer = (await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, conversation.Id, ct))!;
-            await tx.CommitAsync(ct);
+            db.AfterCommit(() => events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView())));
+            await work.CommitAsync(ct);
         }
 
-        events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView()));
         await Send.ResponseAsync(answer, StatusCodes.Status201Created, ct);
     }
 

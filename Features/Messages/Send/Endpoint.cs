@@ -48,8 +48,12 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
         // (and so may now have earlier messages to read).
         var changed = posted.PosterJoined ? [.. posted.Others, caller.UserId!.Value] : posted.Others;
 
-        events.Publish(new MessageCreated(caller.AccountId, req.Id, MessageResponse.From(message)));
-        unread.Changed(caller.AccountId, req.Id, changed);
+        // Under an Idempotency-Key the post commits with the stored answer, after this handler: tell nobody before.
+        db.AfterCommit(() =>
+        {
+            events.Publish(new MessageCreated(caller.AccountId, req.Id, MessageResponse.From(message)));
+            unread.Changed(caller.AccountId, req.Id, changed);
+        });
 
         await Send.ResponseAsync(MessageResponse.From(message), StatusCodes.Status201Created, ct);
     }

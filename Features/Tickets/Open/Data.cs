@@ -8,10 +8,13 @@ static class Data
     public static Task<bool> UserExistsAsync(InboxDb db, Guid accountId, Guid userId, CancellationToken ct) =>
         db.Users.AnyAsync(u => u.Id == userId && u.AccountId == accountId, ct);
 
-    /// <summary>The ticket and its first history row (from none to <c>received</c>), together or not at all.</summary>
+    /// <summary>
+    /// The ticket and its first history row (from none to <c>received</c>), together or not at all (and with the
+    /// stored answer of an Idempotency-Key, whose transaction this joins).
+    /// </summary>
     public static async Task InsertAsync(InboxDb db, TicketRow ticket, Guid? byUserId, CancellationToken ct)
     {
-        await using var tx = await db.BeginTransactionAsync(ct);
+        await using var work = await db.BeginOrJoinTransactionAsync(ct);
         await db.InsertAsync(ticket, token: ct);
         await db.InsertAsync(new TicketHistoryRow
         {
@@ -22,6 +25,6 @@ static class Data
             ByUserId = byUserId,
             At = ticket.CreatedAt,
         }, token: ct);
-        await tx.CommitAsync(ct);
+        await work.CommitAsync(ct);
     }
 }
