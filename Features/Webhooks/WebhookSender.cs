@@ -63,7 +63,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, IClock clock, IOpt
         {
             // Whatever went wrong with this one post (refused address, connection reset, TLS, a URL that no longer
             // parses) is this attempt's error; it must not end the sweep's run and leave the delivery leased.
-            error = Describe(e);
+            error = Describe(e, url);
         }
         var duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return new WebhookAttempt(sentAt, status, error, duration, body);
@@ -77,12 +77,16 @@ public sealed class WebhookSender(IHttpClientFactory clients, IClock clock, IOpt
         _ => $"the receiver answered {status}",
     };
 
-    /// <summary>The innermost message that says something: the SSRF refusal, the socket error, the TLS failure.</summary>
-    static string Describe(Exception e)
+    /// <summary>
+    /// The innermost message that says something: the SSRF refusal, the socket error, the TLS failure. The log is
+    /// read by tenant admins, so no address the host name resolved to may show in it: the refusal names none, and
+    /// any address in a framework message that is not the URL's own host is blanked out.
+    /// </summary>
+    static string Describe(Exception e, string url)
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
             if (inner is BlockedAddressException blocked) return "refused: " + blocked.Message;
-        var message = e.GetBaseException().Message;
+        var message = PublicNetwork.RedactAddresses(e.GetBaseException().Message, url);
         return e is HttpRequestException ? $"connection failed: {message}" : message;
     }
 
