@@ -66,3 +66,33 @@ public sealed class CrashTests(WebhookApp app) : IClassFixture<WebhookApp>
         });
     }
 }
+
+/// <summary>The test route's post cut because the admin's request ended (the caller left): an unknown outcome too.</summary>
+public sealed class CutRequestTests(WebhookApp app) : IClassFixture<WebhookApp>
+{
+    [Fact]
+    public async Task A_test_post_cut_by_the_caller_leaving_is_logged_as_unknown_and_sent_again_under_its_webhook_id()
+    {
+        var client = app.ClientFor(await app.SignUpAsync());
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Hang();
+        var (endpointId, _) = await WebhookApi.CreateEndpointAsync(client, receiver.Url);
+
+        using var leaving = new CancellationTokenSource();
+        var test = client.PostAsync($"/api/webhooks/endpoints/{endpointId}/test", null, leaving.Token);
+        await receiver.WaitForAsync(1);
+        await leaving.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => test);
+
+        var cut = await Eventually.SingleAsync(async () =>
+            (await WebhookApi.NotificationsAsync(client)).Where(n => n["error"]?.GetValue<string>() == WebhookSender.Cancelled).ToList());
+        Assert.Null(cut["statusCode"]);
+
+        // Due again at once: the sweep sends it under the same webhook-id.
+        await app.Sweep.RunOnceAsync(CancellationToken.None);
+        var posts = receiver.Requests;
+        Assert.Equal(2, posts.Count);
+        Assert.Equal(posts[0].Id, posts[1].Id);
+        Assert.Equal([2, 1], (await WebhookApi.NotificationsAsync(client)).Select(n => n["attempt"]!.GetValue<int>()));
+    }
+}
