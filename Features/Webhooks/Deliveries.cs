@@ -133,7 +133,7 @@ public static class Deliveries
                 .Set(e => e.Enabled, false)
                 .Set(e => e.DisabledAt, now)
                 .UpdateAsync(ct);
-            await GiveUpPendingAsync(db, delivery.EndpointId, ct);
+            await GiveUpPendingAsync(db, delivery.EndpointId, now, ct);
         }
         await tx.CommitAsync(ct);
     }
@@ -145,12 +145,26 @@ public static class Deliveries
         await FinishAsync(db, delivery, started, attempt, now, timeout.Token);
     }
 
-    /// <summary>An endpoint that is disabled or deleted takes no more posts: whatever was still due for it is given up.</summary>
-    public static Task<int> GiveUpPendingAsync(InboxDb db, Guid endpointId, CancellationToken ct) =>
-        db.WebhookDeliveries
+    /// <summary>
+    /// An endpoint that is disabled or deleted takes no more posts: whatever was still due for it is given up. An
+    /// attempt left open by an instance that died while posting (its lease has run out) would otherwise stay "in
+    /// progress" for good, since nobody takes the delivery over to close it: it is closed here. One still leased is
+    /// being posted right now, and its instance writes the outcome itself.
+    /// </summary>
+    public static async Task<int> GiveUpPendingAsync(InboxDb db, Guid endpointId, Instant now, CancellationToken ct)
+    {
+        var abandoned = db.WebhookDeliveries
+            .Where(d => d.EndpointId == endpointId && d.State == DeliveryState.Pending && d.LeasedUntil != null && d.LeasedUntil <= now)
+            .Select(d => d.Id);
+        await db.WebhookNotifications
+            .Where(n => abandoned.Contains(n.DeliveryId) && n.StatusCode == null && n.Error == InProgress)
+            .Set(n => n.Error, ProcessStopped)
+            .UpdateAsync(ct);
+        return await db.WebhookDeliveries
             .Where(d => d.EndpointId == endpointId && d.State == DeliveryState.Pending)
             .Set(d => d.State, DeliveryState.Failed)
             .Set(d => d.NextAttemptAt, (Instant?)null)
             .Set(d => d.LeasedUntil, (Instant?)null)
             .UpdateAsync(ct);
+    }
 }

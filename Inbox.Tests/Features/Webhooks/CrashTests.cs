@@ -20,26 +20,10 @@ public sealed class CrashTests(WebhookApp app) : IClassFixture<WebhookApp>
         var (_, secret) = await WebhookApi.CreateEndpointAsync(client, receiver.Url);
         var ticketId = await WebhookApi.OpenOverdueTicketAsync(client, admin.Id, app.Clock.GetCurrentInstant(), Duration.FromHours(1));
 
-        await using (var doomed = await InboxProcess.StartAsync(app.ConnectionString, new Dictionary<string, string>
-        {
-            ["Webhooks:AllowPrivateNetworks"] = "true",
-            ["Webhooks:SweepInterval"] = "1.00:00:00",
-            ["Cron:Secret"] = WebhookApp.CronSecret,
-        }))
-        {
-            using var cron = doomed.Client();
-            cron.DefaultRequestHeaders.Add("X-Cron-Secret", WebhookApp.CronSecret);
-            var sweep = cron.PostAsync("/api/cron/check-overdue", null);
-
-            // The receiver holds the post: the process is killed with it in flight.
-            await receiver.WaitForAsync(1);
-            await doomed.KillAsync();
-            await Assert.ThrowsAnyAsync<HttpRequestException>(() => sweep);
-
-            var open = Assert.Single(await WebhookApi.NotificationsAsync(client, $"?ticketId={ticketId}"));
-            Assert.Null(open["statusCode"]);
-            Assert.Equal(Deliveries.InProgress, open["error"]!.GetValue<string>());
-        }
+        await PostAndDieAsync(receiver);
+        var open = Assert.Single(await WebhookApi.NotificationsAsync(client, $"?ticketId={ticketId}"));
+        Assert.Null(open["statusCode"]);
+        Assert.Equal(Deliveries.InProgress, open["error"]!.GetValue<string>());
 
         await app.WithClockRestoredAsync(async () =>
         {
@@ -64,6 +48,51 @@ public sealed class CrashTests(WebhookApp app) : IClassFixture<WebhookApp>
             // Stamped when it was sent, by the process that sent it: no later than the retry.
             Assert.True(crashed["sentAt"]!.GetValue<DateTimeOffset>() <= retry["sentAt"]!.GetValue<DateTimeOffset>());
         });
+    }
+
+    /// <summary>Deleting the endpoint gives its deliveries up, so nobody would take this one over: the open attempt is closed then.</summary>
+    [Fact]
+    public async Task An_attempt_left_open_by_a_crash_is_closed_when_its_endpoint_is_deleted()
+    {
+        var admin = await app.SignUpAsync();
+        var client = app.ClientFor(admin);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Hang();
+        var (endpointId, _) = await WebhookApi.CreateEndpointAsync(client, receiver.Url);
+        await WebhookApi.OpenOverdueTicketAsync(client, admin.Id, app.Clock.GetCurrentInstant(), Duration.FromHours(1));
+        await PostAndDieAsync(receiver);
+
+        await app.WithClockRestoredAsync(async () =>
+        {
+            app.Clock.Reset(SystemClock.Instance.GetCurrentInstant() + Duration.FromSeconds(75));
+            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/webhooks/endpoints/{endpointId}")).StatusCode);
+
+            var closed = Assert.Single(await WebhookApi.NotificationsAsync(client));
+            Assert.Null(closed["statusCode"]);
+            Assert.Equal(Deliveries.ProcessStopped, closed["error"]!.GetValue<string>());
+            Assert.Single(receiver.Requests);
+        });
+    }
+
+    /// <summary>
+    /// A separate service process runs a cron sweep on this test's database; the receiver holds its post, and the
+    /// process is killed with the post in flight.
+    /// </summary>
+    async Task PostAndDieAsync(WebhookReceiver receiver)
+    {
+        await using var doomed = await InboxProcess.StartAsync(app.ConnectionString, new Dictionary<string, string>
+        {
+            ["Webhooks:AllowPrivateNetworks"] = "true",
+            ["Webhooks:SweepInterval"] = "1.00:00:00",
+            ["Cron:Secret"] = WebhookApp.CronSecret,
+        });
+        using var cron = doomed.Client();
+        cron.DefaultRequestHeaders.Add("X-Cron-Secret", WebhookApp.CronSecret);
+        var sweep = cron.PostAsync("/api/cron/check-overdue", null);
+
+        await receiver.WaitForAsync(1);
+        await doomed.KillAsync();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => sweep);
     }
 }
 
