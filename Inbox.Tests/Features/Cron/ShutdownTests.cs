@@ -53,7 +53,7 @@ public sealed class ShutdownTests(ShortShutdownApp app) : IClassFixture<ShortShu
         var failure = await Record.ExceptionAsync(() => stop.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(failure is TimeoutException, "the host did not stop within 10 s");
         Assert.True(failure is null || OnlyTheKnownBackplaneFailure(failure), $"stopping the host threw: {failure}");
-        // The request was cut, not answered: the caller sees the connection end (or at most an empty answer).
+        // The request was cut, not answered: the caller sees the connection end, never a 200 with counts.
         try
         {
             var answer = await sweep.WaitAsync(TimeSpan.FromSeconds(10));
@@ -69,9 +69,11 @@ public sealed class ShutdownTests(ShortShutdownApp app) : IClassFixture<ShortShu
         await next.InitializeAsync();
         await using (next)
         {
-            var cut = Assert.Single(await WebhookApi.NotificationsAsync(next.ClientFor(admin), $"?ticketId={ticketId}"));
+            // Kestrel waits a second for cut requests to end; on a busy machine the write of the cut attempt may land
+            // just after the host stopped waiting.
+            var cut = await Eventually.SingleAsync(async () => (await WebhookApi.NotificationsAsync(next.ClientFor(admin), $"?ticketId={ticketId}"))
+                .Where(n => n["error"]?.GetValue<string>() == WebhookSender.Stopping).ToList());
             Assert.Null(cut["statusCode"]);
-            Assert.Equal(WebhookSender.Stopping, cut["error"]!.GetValue<string>());
             Assert.Equal(1, cut["attempt"]!.GetValue<int>());
 
             var run = await next.Sweep.RunOnceAsync(CancellationToken.None);
