@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace Inbox.Features.Webhooks;
 
@@ -10,7 +11,7 @@ namespace Inbox.Features.Webhooks;
 /// saved) is what defeats DNS rebinding: a name that resolved to a public address at save time and to
 /// 127.0.0.1 at send time is refused at send time.
 /// </summary>
-public static class PublicNetwork
+public static partial class PublicNetwork
 {
     static readonly (byte[] Prefix, int Bits)[] BlockedV4 = Parse(
         "0.0.0.0/8",          // "this network"; 0.0.0.0 reaches the local host on Linux
@@ -59,6 +60,78 @@ public static class PublicNetwork
             return IsPublic(new IPAddress(bytes[2..6]));
         return !InAny(bytes, BlockedV6);
     }
+
+    /// <summary>
+    /// What kind of address a non-public one is, in the general terms a refusal may tell a tenant admin (never the
+    /// address itself): loopback, private, link-local, shared (carrier-grade NAT), multicast, unspecified or reserved.
+    /// Null for a public address.
+    /// </summary>
+    public static string? Kind(IPAddress address)
+    {
+        if (IsPublic(address)) return null;
+        if (address.IsIPv4MappedToIPv6) return Kind(address.MapToIPv4());
+        var bytes = address.GetAddressBytes();
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+            return bytes switch
+            {
+                [127, ..] => "loopback",
+                [0, ..] => "unspecified",
+                [10, ..] or [172, >= 16 and < 32, ..] or [192, 168, ..] => "private",
+                [169, 254, ..] => "link-local",
+                [100, >= 64 and < 128, ..] => "shared (carrier-grade NAT)",
+                [>= 224 and < 240, ..] => "multicast",
+                _ => "reserved",
+            };
+        if (bytes is [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, ..])
+            return Kind(new IPAddress(bytes[12..]));
+        if (bytes is [0x20, 0x02, ..])
+            return Kind(new IPAddress(bytes[2..6]));
+        if (address.Equals(IPAddress.IPv6Loopback)) return "loopback";
+        if (address.Equals(IPAddress.IPv6Any)) return "unspecified";
+        return bytes switch
+        {
+            [>= 0xfc and <= 0xfd, ..] => "private",
+            [0xfe, >= 0x80 and < 0xc0, ..] => "link-local",
+            [0xfe, >= 0xc0, ..] => "private",
+            [0xff, ..] => "multicast",
+            _ => "reserved",
+        };
+    }
+
+    /// <summary>The kinds of the non-public addresses among <paramref name="addresses"/>, e.g. "loopback, private".</summary>
+    public static string Kinds(IEnumerable<IPAddress> addresses) =>
+        string.Join(", ", addresses.Select(Kind).OfType<string>().Distinct());
+
+    /// <summary>
+    /// <paramref name="text"/> with every IP address in it (v4 or v6, with or without a port) replaced by
+    /// "(address)", except the host of <paramref name="url"/> itself when that is an address literal (the admin typed
+    /// it). Framework messages may name the address a connection went to; what a name resolves to is not the
+    /// tenant's to know.
+    /// </summary>
+    public static string RedactAddresses(string text, string url)
+    {
+        var typed = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            ? IPAddress.Parse(uri.IdnHost)
+            : null;
+        var parts = AddressCandidate().Split(text);
+        var changed = false;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            // A sentence may end right after an address.
+            var part = parts[i].Trim('.');
+            // Only what reads as an address: dotted quads, or a v6 form with two colons or more ("12:30" is a time).
+            var looksLikeOne = part.Count(c => c == '.') == 3 || part.Count(c => c == ':') >= 2;
+            if (!looksLikeOne || !IPEndPoint.TryParse(part, out var endpoint) && !IPEndPoint.TryParse(part.Trim('[', ']'), out endpoint)) continue;
+            if (typed is not null && endpoint.Address.Equals(typed)) continue;
+            parts[i] = parts[i].Replace(part, "(address)");
+            changed = true;
+        }
+        return changed ? string.Concat(parts) : text;
+    }
+
+    /// <summary>Splits text into runs that could hold an address (hex digits, dots, colons, brackets, %zone) and the rest, keeping both.</summary>
+    [GeneratedRegex(@"([0-9A-Za-z.:\[\]%]+)")]
+    private static partial Regex AddressCandidate();
 
     /// <summary>
     /// Resolves the host, keeps the addresses allowed (all of them when private networks are allowed), and
@@ -120,8 +193,12 @@ public static class PublicNetwork
         }).ToArray();
 }
 
-/// <summary>Thrown by the connect callback when a host resolves only to addresses that are not public.</summary>
+/// <summary>
+/// Thrown by the connect callback when a host resolves only to addresses that are not public. Its message ends up
+/// in the delivery log and the test route's answer, which tenant admins read, so it says what kind of addresses they
+/// were and never which: an SSRF refusal must not turn into a way to map internal names.
+/// </summary>
 public sealed class BlockedAddressException(string host, IReadOnlyList<IPAddress> addresses)
     : Exception(addresses.Count == 0
         ? $"{host} does not resolve to any address"
-        : $"{host} resolves to {string.Join(", ", addresses)}, which is not a public address");
+        : $"{host} resolves only to non-public addresses ({PublicNetwork.Kinds(addresses)})");

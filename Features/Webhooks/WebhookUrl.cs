@@ -24,13 +24,15 @@ public static class WebhookUrl
         // and IPv6 into its canonical text, so a literal is checked as the address it really is.
         if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
         {
-            var address = IPAddress.Parse(uri.IdnHost);
-            return PublicNetwork.IsPublic(address) ? null : NotPublic(address.ToString());
+            // Not even the canonical form is echoed: the admin typed the address, in whatever notation, and the
+            // kind of address is what they need to hear.
+            var kind = PublicNetwork.Kind(IPAddress.Parse(uri.IdnHost));
+            return kind is null ? null : NotPublic($"the address is {kind}");
         }
 
         var host = uri.IdnHost.TrimEnd('.');
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
-            return NotPublic(host);
+            return NotPublic($"'{host}' is loopback");
 
         IPAddress[] addresses;
         try
@@ -44,8 +46,9 @@ public static class WebhookUrl
             return $"The host '{host}' does not resolve.";
         }
         if (addresses.Length == 0) return $"The host '{host}' does not resolve.";
-        var blocked = addresses.FirstOrDefault(a => !PublicNetwork.IsPublic(a));
-        return blocked is null ? null : NotPublic($"{host} ({blocked})");
+        // Every address must be public (a name may resolve to several, any of which may be connected to). Which
+        // addresses an internal name resolves to is exactly what an SSRF probe is after: the kinds only, never them.
+        return addresses.All(PublicNetwork.IsPublic) ? null : NotPublic($"'{host}' resolves to non-public addresses ({PublicNetwork.Kinds(addresses)})");
     }
 
     /// <summary>The checks that need no network: an absolute http(s) URL (https only when required), without credentials.</summary>
@@ -73,6 +76,7 @@ public static class WebhookUrl
                                    (last.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && last[2..].All(char.IsAsciiHexDigit)));
     }
 
-    static string NotPublic(string what) =>
-        $"Must not point at a loopback, private, link-local or metadata address ({what}).";
+    /// <summary>The refusal, in general terms: names the kind of address, never an address.</summary>
+    static string NotPublic(string why) =>
+        $"Must not point at a loopback, private, link-local or metadata address: {why}.";
 }

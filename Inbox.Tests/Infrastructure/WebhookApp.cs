@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using NodaTime.Testing;
 
 namespace Inbox.Tests.Infrastructure;
@@ -34,6 +35,11 @@ public class WebhookApp : InboxApp
     }
 
     public Inbox.Features.Tickets.Overdue.OverdueSweep Sweep => Service<Inbox.Features.Tickets.Overdue.OverdueSweep>();
+
+    /// <summary>The running host, for tests that stop it themselves (shutdown while a post is in flight).</summary>
+    public IHost Host { get; private set; } = null!;
+
+    protected override IHost CreateHost(IHostBuilder builder) => Host = base.CreateHost(builder);
 
     /// <summary>Runs <paramref name="body"/> and puts the clock back where it was, whatever happened.</summary>
     public async Task WithClockRestoredAsync(Func<Task> body)

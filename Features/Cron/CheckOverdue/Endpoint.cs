@@ -33,6 +33,9 @@ public sealed class Endpoint(OverdueSweep sweep, IOptions<CronOptions> options) 
             return;
         }
         var result = await sweep.RunOnceAsync(ct);
+        // Cut (the host stopped past its shutdown timeout, or the caller left): the sweep has written what it was
+        // posting as interrupted, and there is nobody to answer.
+        if (ct.IsCancellationRequested) return;
         await Send.OkAsync(new Response(result.Checked, result.Notified, result.Failed, result.Skipped), ct);
     }
 

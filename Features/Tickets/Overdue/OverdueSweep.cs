@@ -26,6 +26,7 @@ public sealed class OverdueSweep(
     IClock clock,
     WebhookSender sender,
     IOptions<WebhookOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<OverdueSweep> logger) : BackgroundService
 {
     /// <summary>At most one notification per (ticket, endpoint) in this long.</summary>
@@ -106,12 +107,15 @@ public sealed class OverdueSweep(
         await PostDueAsync(scope.ServiceProvider.GetRequiredService<InboxDb>(), ct);
     }
 
-    /// <summary>Posts due deliveries one at a time until none is due (bounded by the batch size per run).</summary>
+    /// <summary>
+    /// Posts due deliveries one at a time until none is due (bounded by the batch size per run), or until the host
+    /// begins to stop: no new post starts then, the one in flight goes on until <paramref name="ct"/> cuts it.
+    /// </summary>
     async Task<(int Notified, int Failed)> PostDueAsync(InboxDb db, CancellationToken ct)
     {
         int notified = 0, failed = 0;
         var lease = Deliveries.LeaseFor(_options);
-        for (var posts = 0; posts < _options.BatchSize; posts++)
+        for (var posts = 0; posts < _options.BatchSize && !lifetime.ApplicationStopping.IsCancellationRequested; posts++)
         {
             var now = clock.NowForDatabase();
             var due = await Data.LeaseNextDueAsync(db, now, now + lease, ct);
@@ -119,12 +123,44 @@ public sealed class OverdueSweep(
             if (posts > 0 && _options.DelayBetweenPosts > TimeSpan.Zero)
                 await Task.Delay(_options.DelayBetweenPosts, ct);
 
+            // Logged and committed before the post: a process that dies from here on leaves the attempt open, and
+            // whoever takes the delivery over once the lease runs out closes it as "stopped" and posts again.
+            var delivery = due.Row;
+            var started = await Deliveries.BeginAsync(db, delivery, clock.NowForDatabase(), ct);
+            if (started is null) continue;
             var attempt = await sender.PostAsync(due.Url, due.Secret, due.EventId, due.Payload, ct);
-            // Recorded even when shutdown has begun: the post happened, and an unrecorded attempt would be sent again.
-            await Deliveries.RecordAsync(db, due.Row, due.Attempts + 1, attempt, clock.NowForDatabase(), CancellationToken.None);
+            // With a timeout of its own, not ct: when shutdown cut the post, ct is cancelled, and the interrupted
+            // attempt must still be written (as unknown, due again at once).
+            await Deliveries.RecordOutcomeAsync(db, delivery, started, attempt, clock.NowForDatabase());
+            if (attempt.Interrupted)
+            {
+                logger.LogWarning("Webhook post {EventId} (attempt {Attempt}) was cut off before its outcome was known; it will be sent again",
+                    due.EventId, started.Number);
+                failed++;
+                break;
+            }
             if (attempt.Succeeded) notified++;
             else failed++;
         }
         return (notified, failed);
+    }
+
+    /// <summary>
+    /// Never throws past the host. When the host's shutdown timeout is already spent on entry (a long request held
+    /// it), the base class returns at once while the loop may still be writing the attempt the stop interrupted:
+    /// that gets a short wait of its own, never the cancelled token.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await base.StopAsync(cancellationToken);
+            if (ExecuteTask is { IsCompleted: false } loop)
+                await loop.WaitAsync(Deliveries.RecordTimeout, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "The overdue sweep did not stop cleanly; an attempt it was posting is closed by the next instance");
+        }
     }
 }

@@ -51,6 +51,33 @@ public sealed class NetworkRulesTests
     public void Loopback_private_link_local_metadata_and_multicast_addresses_are_not(string address) =>
         Assert.False(PublicNetwork.IsPublic(IPAddress.Parse(address)));
 
+    [Theory]
+    [InlineData("127.0.0.1", "loopback")]
+    [InlineData("::1", "loopback")]
+    [InlineData("::ffff:127.0.0.1", "loopback")]
+    [InlineData("10.0.0.1", "private")]
+    [InlineData("192.168.1.10", "private")]
+    [InlineData("fd00::2", "private")]
+    [InlineData("169.254.169.254", "link-local")]
+    [InlineData("fe80::1", "link-local")]
+    [InlineData("100.64.0.1", "shared (carrier-grade NAT)")]
+    [InlineData("224.0.0.251", "multicast")]
+    [InlineData("0.0.0.0", "unspecified")]
+    [InlineData("192.0.2.2", "reserved")]
+    [InlineData("64:ff9b::a9fe:a9fe", "link-local")]
+    [InlineData("8.8.8.8", null)]
+    public void A_refusal_names_the_kind_of_address_in_general_terms(string address, string? kind) =>
+        Assert.Equal(kind, PublicNetwork.Kind(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("Connection refused (10.1.2.3:443)", "https://hooks.example.com/x", "Connection refused ((address))")]
+    [InlineData("No route to host [fd00::2]:443.", "https://hooks.example.com/x", "No route to host (address).")]
+    [InlineData("vm resolves to 127.0.0.1, 192.0.2.2, fd00::2", "https://vm/x", "vm resolves to (address), (address), (address)")]
+    [InlineData("Connection refused (10.1.2.3:443)", "https://10.1.2.3/x", "Connection refused (10.1.2.3:443)")]
+    [InlineData("timed out at 12:30 after 1.5 s", "https://hooks.example.com/x", "timed out at 12:30 after 1.5 s")]
+    public void Addresses_other_than_the_urls_own_are_blanked_out_of_error_texts(string text, string url, string expected) =>
+        Assert.Equal(expected, PublicNetwork.RedactAddresses(text, url));
+
     [Fact]
     public void Https_is_required_where_the_caller_says_so()
     {

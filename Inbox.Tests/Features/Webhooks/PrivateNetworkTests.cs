@@ -1,5 +1,9 @@
+using System.Text.RegularExpressions;
+using Inbox.Features.Webhooks;
 using Inbox.Infrastructure.Database;
 using LinqToDB;
+using LinqToDB.Async;
+using LinqToDB.Data;
 
 namespace Inbox.Tests.Features.Webhooks;
 
@@ -50,13 +54,84 @@ public sealed class PrivateNetworkTests(PrivateNetworksRefusedApp app) : IClassF
     }
 
     [Fact]
-    public async Task A_loopback_url_is_refused_with_a_problem_naming_the_url()
+    public async Task A_loopback_url_is_refused_with_a_problem_saying_why()
     {
         var client = app.ClientFor(await app.SignUpAsync());
 
         var response = await client.PostAsJsonAsync("/api/webhooks/endpoints", new { url = "http://127.0.0.1:8080/hook", events = new[] { "ticket.overdue" } });
 
         await Snap.MatchAsync(response);
+    }
+
+    /// <summary>
+    /// An SSRF refusal says why in general terms and never which addresses a name resolved to (that would map
+    /// internal names for any tenant admin). The URL the admin sent may come back; no other address may. The
+    /// machine's own name resolves through /etc/hosts (to loopback here, to a private address in most containers):
+    /// the case the refusal used to answer with "vm resolves to 127.0.0.1, …".
+    /// </summary>
+    [Theory]
+    [InlineData("http://localhost:8080/hook", "loopback")]
+    [InlineData("http://127.0.0.1/hook", "loopback")]
+    [InlineData("http://0x7f.1/hook", "loopback")]
+    [InlineData("http://[::1]/hook", "loopback")]
+    [InlineData("http://[::ffff:10.0.0.1]/hook", "private")]
+    [InlineData("http://10.0.0.1/hook", "private")]
+    [InlineData("http://169.254.169.254/latest/meta-data/", "link-local")]
+    [InlineData("http://{machine}:8080/hook", null)]
+    public async Task A_refused_url_says_why_in_general_terms_and_echoes_no_resolved_address(string url, string? reason)
+    {
+        url = url.Replace("{machine}", Dns.GetHostName());
+        var client = app.ClientFor(await app.SignUpAsync());
+
+        var response = await client.PostAsJsonAsync("/api/webhooks/endpoints", new { url, events = new[] { "ticket.overdue" } });
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "url");
+        var body = await response.Content.ReadAsStringAsync();
+        var why = JsonNode.Parse(body)!["errors"]!["url"]![0]!.GetValue<string>();
+        Assert.Matches(reason is null ? "loopback|private|link-local|does not resolve" : reason, why);
+        Addresses.AssertNone(body, url);
+    }
+
+    /// <summary>Log rows written before refusals stopped naming addresses lose the addresses (migration 0008), and keep the refusal.</summary>
+    [Fact]
+    public async Task Refusals_already_in_the_log_lose_the_addresses_they_named()
+    {
+        var admin = await app.SignUpAsync();
+        var now = app.Clock.GetCurrentInstant();
+        var endpoint = new WebhookEndpointRow
+        {
+            Id = Guid.CreateVersion7(), AccountId = admin.AccountId, Url = "https://vm/hook", Events = ["ticket.overdue"],
+            Secret = "whsec_" + Convert.ToBase64String(new byte[32]), Enabled = true, CreatedAt = now,
+        };
+        var delivery = new WebhookDeliveryRow
+        {
+            Id = Guid.CreateVersion7(), AccountId = admin.AccountId, EndpointId = endpoint.Id, EventId = "msg_old", Type = "webhook.test",
+            Payload = "{}", State = DeliveryState.Failed, Attempts = 1, MaxAttempts = 1, CreatedAt = now,
+        };
+        var row = new WebhookNotificationRow
+        {
+            Id = Guid.CreateVersion7(), AccountId = admin.AccountId, DeliveryId = delivery.Id, EndpointId = endpoint.Id, EventId = "msg_old", Attempt = 1,
+            Error = "refused: vm resolves to 127.0.0.1, 192.0.2.2, fd00::2, which is not a public address", SentAt = now,
+        };
+        await using var db = app.Service<InboxDatabase>().Open();
+        await db.InsertAsync(endpoint);
+        await db.InsertAsync(delivery);
+        await db.InsertAsync(row);
+
+        await using (var script = typeof(Program).Assembly.GetManifestResourceStream("Migrations/0008_webhook_attempts.sql")!)
+        using (var reader = new StreamReader(script))
+            await db.ExecuteAsync(await reader.ReadToEndAsync());
+
+        var error = await db.WebhookNotifications.Where(n => n.Id == row.Id).Select(n => n.Error).SingleAsync();
+        Assert.Equal("refused: vm resolves only to non-public addresses", error);
+    }
+
+    [Fact]
+    public async Task Plain_http_is_refused_in_general_terms_where_https_is_required()
+    {
+        Assert.Equal("Must be an https URL.", WebhookUrl.FormProblem("http://10.0.0.1/hook", requireHttps: true));
+        Assert.Equal("The host 'no-such-host.invalid' does not resolve.",
+            await WebhookUrl.ProblemAsync("https://no-such-host.invalid/hook", requireHttps: true, allowPrivateNetworks: false, CancellationToken.None));
     }
 
     /// <summary>
@@ -81,12 +156,30 @@ public sealed class PrivateNetworkTests(PrivateNetworksRefusedApp app) : IClassF
 
         var tested = await WebhookApi.TestAsync(client, endpointId);
         Assert.Null(tested["statusCode"]);
-        Assert.StartsWith("refused: localhost resolves to ", tested["error"]!.GetValue<string>());
+        Assert.Equal("refused: localhost resolves only to non-public addresses (loopback)", tested["error"]!.GetValue<string>());
+        Addresses.AssertNone(tested.ToJsonString(), rebound);
 
         await WebhookApi.OpenOverdueTicketAsync(client, admin.Id, app.Clock.GetCurrentInstant(), Duration.FromHours(1));
         await app.Sweep.RunOnceAsync(CancellationToken.None);
         var swept = (await WebhookApi.NotificationsAsync(client)).First(n => n["ticketId"] is not null);
         Assert.StartsWith("refused: ", swept["error"]!.GetValue<string>());
         Assert.Empty(receiver.Requests);
+        Addresses.AssertNone(await client.GetStringAsync("/api/webhooks/notifications"), rebound);
+    }
+}
+
+/// <summary>Finds IP addresses (dotted quads, IPv6 forms) in a response body, leaving out those of the URL the caller sent.</summary>
+public static partial class Addresses
+{
+    [GeneratedRegex(@"(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")]
+    private static partial Regex Pattern();
+
+    public static IReadOnlyList<string> In(string body, string typedUrl) =>
+        Pattern().Matches(body.Replace(typedUrl, "")).Select(m => m.Value).ToList();
+
+    public static void AssertNone(string body, string typedUrl)
+    {
+        var found = In(body, typedUrl);
+        Assert.True(found.Count == 0, $"the answer names addresses the caller did not send ({string.Join(", ", found)}): {body}");
     }
 }

@@ -22,7 +22,7 @@ static class Data
             .Set(e => e.Secret, "")
             .UpdateAsync(ct);
         if (deleted == 0) return false;
-        await Deliveries.GiveUpPendingAsync(db, id, ct);
+        await Deliveries.GiveUpPendingAsync(db, id, now, ct);
         await tx.CommitAsync(ct);
         return true;
     }

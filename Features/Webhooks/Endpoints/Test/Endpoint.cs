@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Inbox.Infrastructure.Json;
 using Inbox.Infrastructure.Time;
+using Microsoft.Extensions.Options;
 
 namespace Inbox.Features.Webhooks.Endpoints.Test;
 
@@ -36,10 +37,12 @@ static class Data
         db.WebhookEndpoints.FirstOrDefaultAsync(e => e.Id == id && e.AccountId == accountId && e.DeletedAt == null, ct);
 
     /// <summary>
-    /// The test event is a delivery of one attempt like any other, so it is logged and can be replayed. It is
-    /// never due (no next_attempt_at): this request posts it, the sweep does not.
+    /// The test event is a delivery of one attempt like any other, so it is logged and can be replayed. This
+    /// request posts it under a lease, so the sweep leaves it alone; it becomes the sweep's only if the lease runs
+    /// out with the delivery still pending, that is when the process died while posting it (at least once, as for
+    /// every event).
     /// </summary>
-    public static async Task<WebhookDeliveryRow> InsertAsync(InboxDb db, WebhookEndpointRow endpoint, string payload, Instant now, CancellationToken ct)
+    public static async Task<WebhookDeliveryRow> InsertAsync(InboxDb db, WebhookEndpointRow endpoint, string payload, Instant now, Instant leaseUntil, CancellationToken ct)
     {
         var delivery = new WebhookDeliveryRow
         {
@@ -53,7 +56,8 @@ static class Data
             State = DeliveryState.Pending,
             Attempts = 0,
             MaxAttempts = 1,
-            NextAttemptAt = null,
+            NextAttemptAt = now,
+            LeasedUntil = leaseUntil,
             CreatedAt = now,
         };
         await db.InsertAsync(delivery, token: ct);
@@ -66,7 +70,7 @@ static class Data
 /// check the receiver's URL and signature check. It posts even to a disabled endpoint (that is when one wants to
 /// test it); a 410 answer disables it like any other post.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, WebhookSender sender) : Endpoint<Request, Response>
+public sealed class Endpoint(InboxDb db, IClock clock, WebhookSender sender, IOptions<WebhookOptions> options) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -84,9 +88,14 @@ public sealed class Endpoint(InboxDb db, IClock clock, WebhookSender sender) : E
         }
 
         var now = clock.NowForDatabase();
-        var delivery = await Data.InsertAsync(db, endpoint, TestPayload.Serialize(endpoint.Id, now), now, ct);
+        var delivery = await Data.InsertAsync(db, endpoint, TestPayload.Serialize(endpoint.Id, now), now, now + Deliveries.LeaseFor(options.Value), ct);
+        // A new delivery nobody else can hold: it always begins.
+        var started = await Deliveries.BeginAsync(db, delivery, now, ct)
+            ?? throw new InvalidOperationException($"The new test delivery {delivery.Id} was taken over before its first attempt.");
         var attempt = await sender.PostAsync(endpoint.Url, endpoint.Secret, delivery.EventId, delivery.Payload, ct);
-        await Deliveries.RecordAsync(db, delivery, 1, attempt, clock.NowForDatabase(), CancellationToken.None);
+        // Written even when the request was cut (the post may have reached the receiver), with a timeout of its own.
+        await Deliveries.RecordOutcomeAsync(db, delivery, started, attempt, clock.NowForDatabase());
+        if (ct.IsCancellationRequested) return;
         await Send.OkAsync(new Response(attempt.StatusCode, attempt.Error, attempt.DurationMs), ct);
     }
 }
