@@ -3,9 +3,9 @@ using Inbox.Features.Realtime;
 using Inbox.Features.Webhooks;
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Json;
-using Inbox.Infrastructure.Seeding;
+using Inbox.Features.Seeding;
 
-// `dotnet run -- seed` (./run.sh seed): migrate, fill the database with demo data (Infrastructure/Seeding), exit.
+// `dotnet run -- seed` (./run.sh seed): migrate, fill the database with demo data (Features/Seeding), exit.
 var seeding = args is ["seed", ..];
 var builder = WebApplication.CreateBuilder(seeding ? args[1..] : args);
 

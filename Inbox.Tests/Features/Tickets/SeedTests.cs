@@ -1,6 +1,6 @@
 using Inbox.Features.Tickets;
 using Inbox.Infrastructure.Database;
-using Inbox.Infrastructure.Seeding;
+using Inbox.Features.Seeding;
 using LinqToDB;
 using LinqToDB.Async;
 

@@ -1,8 +1,8 @@
 using Inbox.Infrastructure.Database;
-using Inbox.Infrastructure.Seeding;
+using Inbox.Features.Seeding;
 using Inbox.Tests.Features.Conversations;
 
-namespace Inbox.Tests.Infrastructure.Seeding;
+namespace Inbox.Tests.Features.Seeding;
 
 public sealed class SeederTests(InboxApp app) : IClassFixture<InboxApp>
 {

@@ -1,6 +1,6 @@
 using Inbox.Features.Tickets;
 
-namespace Inbox.Infrastructure.Seeding;
+namespace Inbox.Features.Seeding;
 
 /// <summary>
 /// Demo machines and about fifty maintenance tickets for one account: French and English titles, every status,

@@ -1,4 +1,4 @@
-namespace Inbox.Infrastructure.Seeding;
+namespace Inbox.Features.Seeding;
 
 /// <summary>
 /// Sentences for demo conversations between a maintenance company and its customers, in French and English.

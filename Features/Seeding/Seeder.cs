@@ -3,7 +3,7 @@ using Bogus;
 using Inbox.Infrastructure.Time;
 using LinqToDB.Data;
 
-namespace Inbox.Infrastructure.Seeding;
+namespace Inbox.Features.Seeding;
 
 /// <summary>
 /// Demo data for a new installation and for benchmarks: <c>dotnet run -- seed</c> (or <c>./run.sh seed</c>).
