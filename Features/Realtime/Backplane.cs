@@ -19,6 +19,8 @@ public sealed class Backplane : BackgroundService
     static readonly TimeSpan PeerCheckInterval = TimeSpan.FromSeconds(2);
     static readonly TimeSpan MinReconnectDelay = TimeSpan.FromMilliseconds(100);
     static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan ListenProbeInterval = TimeSpan.FromSeconds(15);
+    const int ListenProbeTimeoutSeconds = 5;
     /// <summary>Tries of one NOTIFY (waits of 100, 200, 400 ms between them): bounded, so one frame never holds the others for long.</summary>
     const int NotifyAttempts = 4;
     /// <summary>How long a clean stop may spend leaving the instance list; the host's own shutdown budget is not ours to spend.</summary>
@@ -134,7 +136,15 @@ public sealed class Backplane : BackgroundService
                     _logger.LogInformation("Realtime LISTEN restored; told {Connections} connections to resync", told);
                 }
                 while (!ct.IsCancellationRequested)
-                    await connection.WaitAsync(ct);
+                {
+                    // A link that dies without a word (a network partition, a frozen server) would hold this wait
+                    // forever and never resync: after a quiet while, a probe with a short timeout proves it alive.
+                    // The probe is the LISTEN itself (a no-op when already listening), so the backend keeps showing
+                    // `LISTEN inbox_realtime` in pg_stat_activity for whoever looks for it.
+                    if (await connection.WaitAsync(ListenProbeInterval, ct)) continue;
+                    await using var probe = new NpgsqlCommand($"LISTEN {Channel}", connection) { CommandTimeout = ListenProbeTimeoutSeconds };
+                    await probe.ExecuteNonQueryAsync(ct);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
