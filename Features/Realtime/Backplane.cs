@@ -100,7 +100,9 @@ public sealed class Backplane : BackgroundService
     }
 
     /// <summary>The PostgreSQL backend that holds this instance's LISTEN, or null while it is not listening (tests cut it).</summary>
-    public int? ListenerProcessId { get; private set; }
+    public int? ListenerProcessId => Volatile.Read(ref _listenerProcessId) is var pid and not 0 ? pid : null;
+
+    int _listenerProcessId;
 
     /// <summary><c>application_name</c> of the LISTEN connection, so an operator (or a test) can tell whose it is.</summary>
     public string ListenerApplicationName => $"inbox-realtime-{_instance.Id}";
@@ -127,7 +129,7 @@ public sealed class Backplane : BackgroundService
                 }
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(ct);
-                ListenerProcessId = connection.ProcessID;
+                Volatile.Write(ref _listenerProcessId, connection.ProcessID);
                 delay = MinReconnectDelay;
                 if (lost)
                 {
@@ -152,7 +154,7 @@ public sealed class Backplane : BackgroundService
             }
             catch (Exception e)
             {
-                ListenerProcessId = null;
+                Volatile.Write(ref _listenerProcessId, 0);
                 // One line, no stack: losing the link is an expected event (a failover, a restart), and it is retried.
                 if (!lost) _logger.LogWarning("Realtime LISTEN connection lost ({Error}); reconnecting", e.Message);
                 lost = true;
