@@ -170,6 +170,25 @@ client.on("connected", guarded(async ({ reconnected }) => {
   if (reconnected) await Promise.all([loadConversations(), loadTickets()]);
 }));
 client.on("disconnected", ({ retryInMs }) => setConnection(retryInMs === null ? "offline" : "reconnecting"));
+// The server may have missed telling us things (`resync`): the client has caught up the subscribed conversations'
+// messages (as `message.created`) and fetched fresh counts and presence; show those.
+client.on("resynced", ({ unread, presence }) => {
+  if (unread) {
+    for (const u of unread.conversations) {
+      const c = state.conversations.get(u.conversationId);
+      if (c) Object.assign(c, { unreadCount: u.unreadCount, muted: u.muted });
+    }
+    setTotal(unread.total);
+  }
+  if (presence) {
+    state.presence = new Map(presence.map((p) => [p.userId, p.status]));
+    state.viewing = new Map();
+    for (const p of presence) if (p.viewingConversationId) state.viewing.set(p.viewingConversationId, [...(state.viewing.get(p.viewingConversationId) ?? []), p.userId]);
+    renderTeam();
+  }
+  renderList();
+  if (state.openId) renderHeader();
+});
 
 function setConnection(s) {
   const el = $("connection");

@@ -30,7 +30,8 @@
 /** @typedef {{type: "viewing", conversationId: string, userIds: string[]}} ViewingFrame */
 /** @typedef {{type: "pong", ref?: string}} PongFrame */
 /** @typedef {{type: "error", code: string, message: string, ref?: string}} ErrorFrame */
-/** @typedef {HelloFrame|SubscriptionFrame|MessageCreatedFrame|ConversationUpdatedFrame|ReadUpdatedFrame|UnreadUpdatedFrame|TypingFrame|PresenceFrame|ViewingFrame|PongFrame|ErrorFrame} ServerFrame */
+/** @typedef {{type: "resync", reason: string}} ResyncFrame  the server may have missed sending events; the client catches up by itself (see `resynced`) */
+/** @typedef {HelloFrame|SubscriptionFrame|MessageCreatedFrame|ConversationUpdatedFrame|ReadUpdatedFrame|UnreadUpdatedFrame|TypingFrame|PresenceFrame|ViewingFrame|PongFrame|ErrorFrame|ResyncFrame} ServerFrame */
 // Client → server frames.
 /** @typedef {{type: "subscribe"|"unsubscribe", conversationId: string, ref?: string}|{type: "typing", conversationId: string, state: "start"|"stop"}|{type: "presence", status: "online"|"away"|"busy"}|{type: "view", conversationId: string|null}|{type: "read", conversationId: string, messageId?: string}|{type: "ping", ref?: string}} ClientFrame */
 // Events of the client itself, besides every server frame type above.
@@ -38,10 +39,12 @@
 /** @typedef {{type: "caughtUp", conversationId: string}} CaughtUpEvent  after a reconnect, once a conversation's missed messages are all emitted */
 /** @typedef {{type: "disconnected", code: number, reason: string, retryInMs: number|null, attempt: number}} DisconnectedEvent  `retryInMs` null: no more tries */
 /** @typedef {{type: "session", session: Session|null}} SessionEvent  tokens changed (store them) or ended (null) */
+/** @typedef {{type: "resynced", reason: string, unread: Unread|null, presence: Presence[]|null}} ResyncedEvent  after a `resync` frame: every subscription caught up (`caughtUp` each), then fresh counts and presence (null when that request failed) */
 
 /**
  * @typedef {{baseUrl?: string, WebSocket?: typeof WebSocket, fetch?: typeof fetch, backoffMs?: number, maxBackoffMs?: number,
- *   refreshMarginMs?: number, typingIntervalMs?: number, typingIdleMs?: number, connectTimeoutMs?: number}} ClientOptions
+ *   refreshMarginMs?: number, typingIntervalMs?: number, typingIdleMs?: number, connectTimeoutMs?: number,
+ *   resyncJitterMs?: number}} ClientOptions
  * baseUrl defaults to the page's origin; WebSocket and fetch to the globals; the rest (ms) to the constructor's values.
  */
 
@@ -73,6 +76,9 @@ export class InboxClient extends EventTarget {
   /** @type {Map<string, {lastStartAt: number, idle: any}>} */ #typing = new Map();
   /** Ids of the last messages emitted, so a message both caught up and delivered live is emitted once. */
   #recent = new Set();
+  /** A resync is running; `#resyncAgain` holds the reason of one that arrived meanwhile (run once more after). */
+  #resyncing = false;
+  /** @type {string|null} */ #resyncAgain = null;
 
   /** @param {ClientOptions} [options] */
   constructor(options = {}) {
@@ -80,7 +86,7 @@ export class InboxClient extends EventTarget {
     this.baseUrl = (options.baseUrl ?? globalThis.location?.origin ?? "").replace(/\/$/, "");
     this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.options = { backoffMs: 500, maxBackoffMs: 30000, refreshMarginMs: 60000, typingIntervalMs: 3000, typingIdleMs: 4000, connectTimeoutMs: 10000, ...options };
+    this.options = { backoffMs: 500, maxBackoffMs: 30000, refreshMarginMs: 60000, typingIntervalMs: 3000, typingIdleMs: 4000, connectTimeoutMs: 10000, resyncJitterMs: 1000, ...options };
   }
 
   /** Listens to a server frame type ("message.created", "typing", …) or a client event ("connected", "disconnected", "session"); returns the unsubscribe function. */
@@ -250,6 +256,7 @@ export class InboxClient extends EventTarget {
   #receive(frame) {
     this.#lastFrameAt = Date.now();
     if (frame.type === "hello") return this.#greeted(frame);
+    if (frame.type === "resync") this.#resync(frame.reason);
     if (frame.type === "message.created" && !this.#fresh(frame.conversationId, frame.message)) return;
     const waiter = "ref" in frame && frame.ref ? this.#pending.get(frame.ref) : undefined;
     if (waiter) {
@@ -281,9 +288,40 @@ export class InboxClient extends EventTarget {
     Promise.all(answers).then((ok) => {
       if (!this.connected) return;
       this.#emit({ type: "connected", hello, reconnected });
-      if (reconnected) subs.forEach(([id, lastId], i) => ok[i] &&
-        this.#catchUp(id, lastId).then(() => this.#emit({ type: "caughtUp", conversationId: id }), () => {}));
+      if (reconnected) this.#catchUpAll(subs.filter((_, i) => ok[i]));
     });
+  }
+
+  /**
+   * Catches up each of `subs` ([conversationId, newest message id seen]) and emits `caughtUp` for each once its
+   * missed messages are all emitted; resolves when all are done (a failed one is skipped, never thrown).
+   */
+  #catchUpAll(subs) {
+    return Promise.all(subs.map(([id, lastId]) =>
+      this.#catchUp(id, lastId).then(() => this.#emit({ type: "caughtUp", conversationId: id }), () => {})));
+  }
+
+  /**
+   * The server says this connection may have missed events (`resync`, e.g. its instance lost the link to the
+   * others for a moment) while the socket itself stayed up: catch up every subscription the same way as after a
+   * reconnect, then refresh unread counts and presence, and emit `resynced` with them. After a random pause of up
+   * to resyncJitterMs, since every connection of that instance is told at once. One at a time: a `resync` that
+   * arrives meanwhile runs once more after it.
+   */
+  async #resync(reason) {
+    if (this.#resyncing) { this.#resyncAgain = reason; return; }
+    this.#resyncing = true;
+    try {
+      for (let next = reason; next !== null; next = this.#resyncAgain) {
+        this.#resyncAgain = null;
+        if (this.options.resyncJitterMs > 0) await new Promise((r) => setTimeout(r, Math.random() * this.options.resyncJitterMs));
+        await this.#catchUpAll([...this.#subs]);
+        const [unread, presence] = await Promise.all([this.unread().catch(() => null), this.presence().catch(() => null)]);
+        this.#emit({ type: "resynced", reason: next, unread, presence });
+      }
+    } finally {
+      this.#resyncing = false;
+    }
   }
 
   /** Emits the messages after `lastId` as `message.created` frames marked `catchUp`, page by page, oldest first. */

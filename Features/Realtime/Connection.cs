@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
@@ -6,18 +7,36 @@ namespace Inbox.Features.Realtime;
 
 /// <summary>
 /// One WebSocket. One receive loop (this class) and one send loop draining a bounded queue, so no two writes ever
-/// overlap and a slow reader costs at most <see cref="RealtimeOptions.SendQueueCapacity"/> queued frames: when its
-/// queue is full it is closed with 1008 instead of growing memory or slowing anyone else down.
+/// overlap. The queue holds two kinds of frames, each with its own bound:
+/// <list type="bullet">
+/// <item>answers to the client's own frames (<see cref="ReplyAsync"/>): when <see cref="MaxQueuedReplies"/> are
+/// waiting, the receive loop waits too, so a client that pipelines requests is slowed down to the pace at which it
+/// reads its answers (backpressure), never cut off;</item>
+/// <item>broadcasts (<see cref="Send"/>), which must never wait: a connection with
+/// <see cref="RealtimeOptions.SendQueueCapacity"/> of them unsent does not read what it is sent (a slow consumer)
+/// and is closed with 1008 instead of growing memory or slowing anyone else down.</item>
+/// </list>
 /// </summary>
 public sealed class Connection
 {
     static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>Answers that may wait to be sent before the receive loop stops reading the client's next frames.</summary>
+    public const int MaxQueuedReplies = 32;
+
     readonly WebSocket _socket;
-    readonly Channel<byte[]> _outbox;
+    readonly Channel<Outgoing> _outbox;
+    readonly int _broadcastCapacity;
+    int _queuedBroadcasts;
+    readonly SemaphoreSlim _replySlots = new(MaxQueuedReplies, MaxQueuedReplies);
     readonly CancellationTokenSource _abortSending = new();
+    /// <summary>Cancelled once the send loop has ended: nothing queued from then on would ever be sent.</summary>
+    readonly CancellationTokenSource _sendingEnded = new();
+    readonly FrameRateLimit _rateLimit;
     readonly ILogger _logger;
     int _closeRequested;
+    /// <summary>Stopwatch timestamp at which the frame being received started to arrive; 0 between frames.</summary>
+    long _frameStartedAt;
 
     public Guid Id { get; } = Guid.CreateVersion7();
     public Guid AccountId { get; }
@@ -38,7 +57,7 @@ public sealed class Connection
     /// <summary>Conversations this connection receives events of; guarded by the hub.</summary>
     public HashSet<Guid> Subscriptions { get; } = [];
 
-    public Connection(WebSocket socket, Caller caller, int queueCapacity, Instant now, ILogger logger)
+    public Connection(WebSocket socket, Caller caller, RealtimeOptions options, Instant now, ILogger logger)
     {
         _socket = socket;
         _logger = logger;
@@ -47,17 +66,59 @@ public sealed class Connection
         SessionId = caller.SessionId ?? Guid.Empty;
         UserName = caller.Name;
         LastSeen = now;
-        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _broadcastCapacity = options.SendQueueCapacity;
+        _rateLimit = new FrameRateLimit(options.FramesPerSecond);
+        // Both kinds are counted against their own bound before they are written, so the channel never fills.
+        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.SendQueueCapacity + MaxQueuedReplies)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
     }
 
-    /// <summary>Queues a frame; never blocks. A full queue means a slow consumer: the connection is closed with 1008.</summary>
+    readonly record struct Outgoing(byte[] Frame, bool IsReply);
+
+    /// <summary>Queues a broadcast; never blocks. A full queue means a slow consumer: the connection is closed with 1008.</summary>
     public void Send(byte[] frame)
     {
-        if (_outbox.Writer.TryWrite(frame) || Volatile.Read(ref _closeRequested) != 0) return;
+        if (Interlocked.Increment(ref _queuedBroadcasts) <= _broadcastCapacity)
+        {
+            if (!_outbox.Writer.TryWrite(new Outgoing(frame, IsReply: false))) Interlocked.Decrement(ref _queuedBroadcasts); // closing
+            return;
+        }
+        Interlocked.Decrement(ref _queuedBroadcasts);
+        if (Volatile.Read(ref _closeRequested) != 0) return;
         _logger.LogWarning("Closing connection {ConnectionId} of user {UserId}: its send queue is full (slow consumer)", Id, UserId);
         Close(WebSocketCloseStatus.PolicyViolation, "slow consumer");
         // Its socket is not draining, so a close frame could not get through either: stop sending now (this aborts it).
         _abortSending.Cancel();
+    }
+
+    /// <summary>
+    /// Queues an answer to the client's own frame, waiting (and so holding the receive loop) while
+    /// <see cref="MaxQueuedReplies"/> answers are unsent. Throws <see cref="OperationCanceledException"/> once the
+    /// connection can send nothing more.
+    /// </summary>
+    public ValueTask ReplyAsync(byte[] frame)
+    {
+        // The common case takes a free slot at once, without allocating.
+        if (_replySlots.Wait(0))
+        {
+            EnqueueReply(frame);
+            return ValueTask.CompletedTask;
+        }
+        return WaitThenReplyAsync(frame);
+    }
+
+    async ValueTask WaitThenReplyAsync(byte[] frame)
+    {
+        await _replySlots.WaitAsync(_sendingEnded.Token);
+        EnqueueReply(frame);
+    }
+
+    void EnqueueReply(byte[] frame)
+    {
+        if (!_outbox.Writer.TryWrite(new Outgoing(frame, IsReply: true))) _replySlots.Release(); // closing
     }
 
     /// <summary>
@@ -73,19 +134,36 @@ public sealed class Connection
 
     (WebSocketCloseStatus Status, string Reason) _closeStatus = (WebSocketCloseStatus.NormalClosure, "");
 
+    /// <summary>How long the frame now arriving has been incomplete (zero between frames), for <see cref="Hub.DropStalled"/>.</summary>
+    public TimeSpan IncompleteFor
+    {
+        get
+        {
+            var started = Interlocked.Read(ref _frameStartedAt);
+            return started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(started);
+        }
+    }
+
     /// <summary>Runs both loops until the client leaves or the server closes the connection.</summary>
     public async Task RunAsync(Func<Connection, ReadOnlyMemory<byte>, Task> onFrame, Action<Connection> onActivity, CancellationToken stopping)
     {
         using var onShutdown = stopping.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
-        var receiving = ReceiveLoopAsync(onFrame, onActivity);
-        var sending = SendLoopAsync();
+        try
+        {
+            var receiving = ReceiveLoopAsync(onFrame, onActivity);
+            var sending = SendLoopAsync();
 
-        await Task.WhenAny(receiving, sending);
-        Close(WebSocketCloseStatus.NormalClosure, "");
-        await sending;
-        // The close frame is out (or the socket is gone): wait briefly for the client's answer, then cut it off.
-        if (await Task.WhenAny(receiving, Task.Delay(CloseTimeout, CancellationToken.None)) != receiving) _socket.Abort();
-        await receiving;
+            await Task.WhenAny(receiving, sending);
+            Close(WebSocketCloseStatus.NormalClosure, "");
+            await sending;
+            // The close frame is out (or the socket is gone): wait briefly for the client's answer, then cut it off.
+            if (await Task.WhenAny(receiving, Task.Delay(CloseTimeout, CancellationToken.None)) != receiving) _socket.Abort();
+            await receiving;
+        }
+        finally
+        {
+            _rateLimit.Dispose();
+        }
     }
 
     async Task ReceiveLoopAsync(Func<Connection, ReadOnlyMemory<byte>, Task> onFrame, Action<Connection> onActivity)
@@ -96,7 +174,17 @@ public sealed class Connection
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The client went away without a close handshake, or the socket was aborted.
+            // The client went away without a close handshake, the socket was aborted, or the connection ended while
+            // an answer waited for room.
+        }
+        catch (Exception e)
+        {
+            // A bug, not the client: one error with its stack, and the connection ends as if the client had left.
+            _logger.LogError(e, "The receive loop of connection {ConnectionId} failed", Id);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _frameStartedAt, 0);
         }
     }
 
@@ -109,6 +197,9 @@ public sealed class Connection
             var next = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
             if (next.MessageType == WebSocketMessageType.Close) return;
 
+            // From here the frame must arrive whole within RealtimeOptions.IncompleteFrameTimeout; the sweeper
+            // closes connections whose frame stalls (an unfinished fragment, a length announced and never sent).
+            Interlocked.Exchange(ref _frameStartedAt, Stopwatch.GetTimestamp());
             // One byte larger than a frame may be, so an oversized frame is seen at once.
             var buffer = ArrayPool<byte>.Shared.Rent(RealtimeOptions.MaxFrameBytes + 1);
             try
@@ -125,6 +216,7 @@ public sealed class Connection
                     result = await _socket.ReceiveAsync(buffer.AsMemory(length, RealtimeOptions.MaxFrameBytes + 1 - length), CancellationToken.None);
                     length += result.Count;
                 } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+                Interlocked.Exchange(ref _frameStartedAt, 0);
 
                 if (result.MessageType == WebSocketMessageType.Close) return;
                 if (length > RealtimeOptions.MaxFrameBytes)
@@ -134,9 +226,22 @@ public sealed class Connection
                 }
 
                 onActivity(this);
+                switch (_rateLimit.Check())
+                {
+                    case FrameVerdict.Drop:
+                        continue;
+                    case FrameVerdict.DropAndTell:
+                        await ReplyAsync(RateLimitedFrame(buffer.AsSpan(0, length)));
+                        continue;
+                    case FrameVerdict.Flood:
+                        _logger.LogInformation("Closing connection {ConnectionId} of user {UserId}: it kept sending at ten times its frame rate limit", Id, UserId);
+                        Close(WebSocketCloseStatus.PolicyViolation, "too many frames");
+                        return;
+                }
+
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    Send(FrameBytes.Of(new ErrorFrame("bad_frame", "frames are JSON text frames", null)));
+                    await ReplyAsync(FrameBytes.Of(new ErrorFrame("bad_frame", "frames are JSON text frames", null)));
                     continue;
                 }
                 // The handler reads what it needs from the bytes before its first await (ClientFrame.TryParse).
@@ -149,13 +254,25 @@ public sealed class Connection
         }
     }
 
+    /// <summary>The one <c>rate_limited</c> error of a second, echoing the dropped frame's <c>ref</c> when it has a valid one.</summary>
+    static byte[] RateLimitedFrame(ReadOnlySpan<byte> dropped)
+    {
+        ClientFrame.TryParse(dropped, out var frame, out _);
+        return FrameBytes.Of(new ErrorFrame("rate_limited", "too many frames: this one and the others beyond the limit are dropped", frame.Ref));
+    }
+
     async Task SendLoopAsync()
     {
         var ct = _abortSending.Token;
         try
         {
-            await foreach (var frame in _outbox.Reader.ReadAllAsync(ct))
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, ct);
+            await foreach (var item in _outbox.Reader.ReadAllAsync(ct))
+            {
+                // Out of the queue: its room is free for the next one of its kind.
+                if (item.IsReply) _replySlots.Release();
+                else Interlocked.Decrement(ref _queuedBroadcasts);
+                await _socket.SendAsync(item.Frame, WebSocketMessageType.Text, endOfMessage: true, ct);
+            }
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var timeout = new CancellationTokenSource(CloseTimeout);
@@ -164,6 +281,11 @@ public sealed class Connection
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
+        }
+        finally
+        {
+            // A receive loop waiting for room for an answer must not wait for a send loop that is gone.
+            _sendingEnded.Cancel();
         }
     }
 }

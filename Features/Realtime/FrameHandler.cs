@@ -5,7 +5,12 @@ using Inbox.Infrastructure.Time;
 
 namespace Inbox.Features.Realtime;
 
-/// <summary>What each client frame does. Every answer echoes the frame's <c>ref</c>; nothing a client sends can end its connection except size.</summary>
+/// <summary>
+/// What each client frame does. Every answer echoes the frame's <c>ref</c> (when it is a valid string). Nothing a
+/// client writes in a frame ends its connection: only its size (1009), its rate (<see cref="FrameRateLimit"/>) and a
+/// frame left incomplete (1002) do. Answers go through <see cref="Connection.ReplyAsync"/>, which holds this loop
+/// while the client does not read them.
+/// </summary>
 public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents events, UnreadCounts unread, IClock clock, ILogger<FrameHandler> logger)
 {
     static readonly byte[] Pong = FrameBytes.Of(new PongFrame(null));
@@ -14,13 +19,16 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
     {
         if (!ClientFrame.TryParse(json.Span, out var frame, out var error))
         {
-            connection.Send(FrameBytes.Of(new ErrorFrame("bad_frame", error!, null)));
+            // A client's garbage is answered, not logged: at most a debug line, never a stack trace.
+            logger.LogDebug("Connection {ConnectionId} sent an unreadable frame: {Error}", connection.Id, error);
+            await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("bad_frame", error!, frame.Ref)));
             return;
         }
 
         if (frame.BadField is not null)
         {
-            connection.Send(FrameBytes.Of(new ErrorFrame("bad_frame", $"{frame.BadField} must be a uuid", frame.Ref)));
+            logger.LogDebug("Connection {ConnectionId} sent a frame with a bad field: {Error}", connection.Id, frame.BadField);
+            await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("bad_frame", frame.BadField, frame.Ref)));
             return;
         }
 
@@ -31,7 +39,7 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Frame {Type} failed on connection {ConnectionId}", frame.Type, connection.Id);
-            connection.Send(FrameBytes.Of(new ErrorFrame("internal", "the frame could not be handled", frame.Ref)));
+            await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("internal", "the frame could not be handled", frame.Ref)));
         }
     }
 
@@ -40,28 +48,28 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
         switch (type)
         {
             case ClientFrameType.Ping:
-                connection.Send(reference is null ? Pong : FrameBytes.Of(new PongFrame(reference)));
+                await connection.ReplyAsync(reference is null ? Pong : FrameBytes.Of(new PongFrame(reference)));
                 return;
 
             case ClientFrameType.Subscribe when conversationId is { } id:
                 if (!await ExistsAsync(connection, id))
                 {
-                    connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
+                    await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
                     return;
                 }
                 hub.Subscribe(connection, id);
-                connection.Send(FrameBytes.Of(new SubscribedFrame(id, reference)));
+                await connection.ReplyAsync(FrameBytes.Of(new SubscribedFrame(id, reference)));
                 return;
 
             case ClientFrameType.Unsubscribe when conversationId is { } id:
                 hub.Unsubscribe(connection, id);
-                connection.Send(FrameBytes.Of(new UnsubscribedFrame(id, reference)));
+                await connection.ReplyAsync(FrameBytes.Of(new UnsubscribedFrame(id, reference)));
                 return;
 
             case ClientFrameType.Typing when conversationId is { } id && state is "start" or "stop":
                 if (!hub.IsSubscribed(connection, id))
                 {
-                    connection.Send(FrameBytes.Of(new ErrorFrame("not_subscribed", "subscribe to the conversation before typing in it", reference)));
+                    await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_subscribed", "subscribe to the conversation before typing in it", reference)));
                     return;
                 }
                 hub.Typing(connection, id, state == "start");
@@ -74,7 +82,7 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
             case ClientFrameType.View when conversationId is not null || conversationIdIsNull:
                 if (conversationId is { } viewed && !await ExistsAsync(connection, viewed))
                 {
-                    connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
+                    await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
                     return;
                 }
                 hub.View(connection, conversationId);
@@ -86,22 +94,22 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
                     var (outcome, _) = await MarkRead.RunAsync(db, events, unread, connection.AccountId, connection.UserId, id, messageId, clock.NowForDatabase(), CancellationToken.None);
                     // Marked: the read.updated broadcast is the answer; subscribers, this connection among them, get it.
                     if (outcome == MarkReadOutcome.ConversationNotFound)
-                        connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
+                        await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
                     else if (outcome == MarkReadOutcome.MessageNotFound)
-                        connection.Send(FrameBytes.Of(new ErrorFrame("not_found", "no such message in this conversation", reference)));
+                        await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_found", "no such message in this conversation", reference)));
                 }
                 return;
 
             case ClientFrameType.Missing:
-                connection.Send(FrameBytes.Of(new ErrorFrame("bad_frame", "the frame has no type", reference)));
+                await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("bad_frame", "the frame has no type", reference)));
                 return;
 
             case ClientFrameType.Unknown:
-                connection.Send(FrameBytes.Of(new ErrorFrame("unknown_type", "unknown frame type", reference)));
+                await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("unknown_type", "unknown frame type", reference)));
                 return;
 
             default:
-                connection.Send(FrameBytes.Of(new ErrorFrame("bad_frame", $"the {type.ToString().ToLowerInvariant()} frame is missing a field or has a wrong value", reference)));
+                await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("bad_frame", $"the {type.ToString().ToLowerInvariant()} frame is missing a field or has a wrong value", reference)));
                 return;
         }
     }

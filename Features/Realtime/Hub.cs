@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
 
 namespace Inbox.Features.Realtime;
 
@@ -7,8 +8,10 @@ namespace Inbox.Features.Realtime;
 /// per account, user and session, presence per user, typing and viewing state. A DI singleton. One lock guards the
 /// maps; it is held only to read or change them, never while sending (sending only queues bytes).
 /// </summary>
-public sealed class Hub(IClock clock, PresenceChanges presenceChanges, ILogger<Hub> logger)
+public sealed class Hub(IClock clock, PresenceChanges presenceChanges, IOptions<RealtimeOptions> options, ILogger<Hub> logger)
 {
+    readonly Duration _typingRelayInterval = Duration.FromTimeSpan(options.Value.TypingRelayInterval);
+
     /// <summary>Raised for every frame this instance broadcasts, so the backplane can hand it to the other instances.</summary>
     public event Action<Target, byte[]>? Broadcasting;
 
@@ -17,11 +20,24 @@ public sealed class Hub(IClock clock, PresenceChanges presenceChanges, ILogger<H
     readonly Dictionary<Guid, HashSet<Connection>> _subscribers = [];
     readonly Dictionary<Guid, HashSet<Connection>> _byAccount = [];
     readonly Dictionary<Guid, UserPresence> _presence = [];
-    readonly Dictionary<(Guid Conversation, Guid User), (Instant Expires, string Name, Guid Account)> _typing = [];
+    readonly Dictionary<(Guid Conversation, Guid User), TypingState> _typing = [];
 
     sealed class UserPresence
     {
         public int Connections;
+    }
+
+    /// <summary>
+    /// A user's typing in one conversation on this instance: whether a relayed <c>start</c> holds (until
+    /// <see cref="Until"/>), and when the last <c>start</c> was relayed, for the relay interval. An entry lives until
+    /// both are over, so the map holds only users who typed within the last few seconds.
+    /// </summary>
+    sealed class TypingState(string name, Guid account)
+    {
+        public string Name { get; } = name;
+        public Guid Account { get; } = account;
+        public Instant? Until;
+        public Instant LastStartRelayed;
     }
 
     /// <summary>Registers a new connection; the presence writer records it and tells the account the user is online.</summary>
@@ -59,7 +75,7 @@ public sealed class Hub(IClock clock, PresenceChanges presenceChanges, ILogger<H
                 _presence.Remove(connection.UserId);
                 foreach (var key in _typing.Keys.Where(k => k.User == connection.UserId).ToList())
                 {
-                    stoppedTyping.Add(new TypingFrame(key.Conversation, key.User, _typing[key].Name, "stop"));
+                    if (_typing[key].Until is not null) stoppedTyping.Add(new TypingFrame(key.Conversation, key.User, _typing[key].Name, "stop"));
                     _typing.Remove(key);
                 }
             }
@@ -92,17 +108,43 @@ public sealed class Hub(IClock clock, PresenceChanges presenceChanges, ILogger<H
         lock (_gate) return connection.Subscriptions.Contains(conversationId);
     }
 
-    /// <summary>A <c>start</c> holds for <see cref="RealtimeOptions.TypingExpiry"/> unless refreshed; <see cref="ExpireTyping"/> turns a stale one into a <c>stop</c>.</summary>
+    /// <summary>
+    /// A <c>start</c> holds for <see cref="RealtimeOptions.TypingExpiry"/> unless refreshed; <see cref="ExpireTyping"/>
+    /// turns a stale one into a <c>stop</c>. A <c>start</c> is relayed at most once per
+    /// <see cref="RealtimeOptions.TypingRelayInterval"/> per user and conversation (one relayed start, then refreshes
+    /// that only extend it), and a <c>stop</c> only ends a relayed <c>start</c>: a client that floods typing frames
+    /// costs the other subscribers at most one start and one stop per interval.
+    /// </summary>
     public void Typing(Connection connection, Guid conversationId, bool typing)
     {
+        var now = clock.GetCurrentInstant();
+        bool relay;
         lock (_gate)
         {
             var key = (conversationId, connection.UserId);
-            if (typing) _typing[key] = (clock.GetCurrentInstant() + RealtimeOptions.TypingExpiry, connection.UserName, connection.AccountId);
-            else _typing.Remove(key);
+            _typing.TryGetValue(key, out var state);
+            if (typing)
+            {
+                if (state is not null && now - state.LastStartRelayed < _typingRelayInterval)
+                {
+                    // Within the interval: a start that holds is kept alive; one that was stopped stays stopped until the interval is over.
+                    if (state.Until is not null) state.Until = now + RealtimeOptions.TypingExpiry;
+                    return;
+                }
+                state ??= _typing[key] = new TypingState(connection.UserName, connection.AccountId);
+                state.Until = now + RealtimeOptions.TypingExpiry;
+                state.LastStartRelayed = now;
+                relay = true;
+            }
+            else
+            {
+                relay = state?.Until is not null;
+                if (state is not null) state.Until = null;
+            }
         }
-        Broadcast(Target.Subscribers(connection.AccountId, conversationId, connection.UserId),
-            FrameBytes.Of(new TypingFrame(conversationId, connection.UserId, connection.UserName, typing ? "start" : "stop")));
+        if (relay)
+            Broadcast(Target.Subscribers(connection.AccountId, conversationId, connection.UserId),
+                FrameBytes.Of(new TypingFrame(conversationId, connection.UserId, connection.UserName, typing ? "start" : "stop")));
     }
 
     public void SetStatus(Connection connection, string status) =>
@@ -122,20 +164,36 @@ public sealed class Hub(IClock clock, PresenceChanges presenceChanges, ILogger<H
         Record(new ViewChanged(connection.AccountId, connection.UserId, before, conversationId, userViewing));
     }
 
-    /// <summary>Turns typing starts older than the expiry into broadcast stops. Called every second by <see cref="RealtimeSweeper"/>.</summary>
+    /// <summary>
+    /// Turns typing starts older than the expiry into broadcast stops, and forgets entries whose start has ended and
+    /// whose relay interval is over. Called every second by <see cref="RealtimeSweeper"/>.
+    /// </summary>
     public void ExpireTyping()
     {
         var now = clock.GetCurrentInstant();
         List<(TypingFrame, Guid Account)> expired = [];
         lock (_gate)
         {
-            foreach (var (key, value) in _typing.Where(t => t.Value.Expires <= now).ToList())
+            List<(Guid, Guid)>? forget = null;
+            foreach (var (key, state) in _typing)
             {
-                _typing.Remove(key);
-                expired.Add((new TypingFrame(key.Conversation, key.User, value.Name, "stop"), value.Account));
+                if (state.Until is { } until && until <= now)
+                {
+                    state.Until = null;
+                    expired.Add((new TypingFrame(key.Conversation, key.User, state.Name, "stop"), state.Account));
+                }
+                if (state.Until is null && now - state.LastStartRelayed >= _typingRelayInterval) (forget ??= []).Add(key);
             }
+            if (forget is not null)
+                foreach (var key in forget) _typing.Remove(key);
         }
         foreach (var (stop, account) in expired) Broadcast(Target.Subscribers(account, stop.ConversationId, stop.UserId), FrameBytes.Of(stop));
+    }
+
+    /// <summary>Typing entries held, for the test that checks they expire.</summary>
+    public int TypingEntries
+    {
+        get { lock (_gate) return _typing.Count; }
     }
 
     /// <summary>Closes connections that sent nothing (not even a ping) for twice the heartbeat.</summary>
@@ -149,6 +207,36 @@ public sealed class Hub(IClock clock, PresenceChanges presenceChanges, ILogger<H
             logger.LogInformation("Dropping connection {ConnectionId}: silent since {LastSeen}", connection.Id, connection.LastSeen);
             connection.Close(WebSocketCloseStatus.NormalClosure, "heartbeat timeout");
         }
+    }
+
+    /// <summary>
+    /// Closes with 1002 the connections whose frame started to arrive more than <paramref name="timeout"/> ago and is
+    /// still incomplete (an unfinished fragment, a length announced and never sent): otherwise such a socket would be
+    /// held until the heartbeat.
+    /// </summary>
+    public void DropStalled(TimeSpan timeout)
+    {
+        List<Connection> stalled;
+        lock (_gate) stalled = _connections.Values.Where(c => c.IncompleteFor > timeout).ToList();
+        foreach (var connection in stalled)
+        {
+            logger.LogInformation("Closing connection {ConnectionId}: a frame stayed incomplete for more than {Timeout}", connection.Id, timeout);
+            connection.Close(WebSocketCloseStatus.ProtocolError, "incomplete frame");
+        }
+    }
+
+    /// <summary>
+    /// Tells every connection of this instance that it may have missed events (<c>resync</c>): the backplane calls it
+    /// once it listens again after losing its link, since whatever was notified meanwhile never reached this instance.
+    /// Answers how many connections were told.
+    /// </summary>
+    public int Resync(string reason)
+    {
+        Connection[] all;
+        lock (_gate) all = [.. _connections.Values];
+        var frame = FrameBytes.Of(new ResyncFrame(reason));
+        foreach (var connection in all) connection.Send(frame);
+        return all.Length;
     }
 
     /// <summary>A session ended (logout, refresh-token reuse): its sockets close at once with 1008.</summary>

@@ -50,7 +50,7 @@ public sealed class RealtimeMiddleware(
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new Connection(socket, caller, options.Value.SendQueueCapacity, clock.GetCurrentInstant(), logger);
+        var connection = new Connection(socket, caller, options.Value, clock.GetCurrentInstant(), logger);
         // hello is queued before the connection joins, so it is always the first frame (before its own presence).
         connection.Send(FrameBytes.Of(new HelloFrame(connection.Id, connection.UserId, options.Value.HeartbeatSeconds, clock.GetCurrentInstant())));
         hub.Join(connection);

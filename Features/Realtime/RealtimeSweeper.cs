@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Inbox.Features.Realtime;
 
 /// <summary>
-/// The hub's clock-driven work, once a second: typing starts not refreshed within 6 s become stops, and
-/// connections silent for twice the heartbeat are dropped (their users go offline when it was their last).
+/// The hub's clock-driven work, once a second: typing starts not refreshed within 6 s become stops,
+/// connections silent for twice the heartbeat are dropped (their users go offline when it was their last), and
+/// connections whose frame stopped arriving halfway are closed with 1002.
 /// Also closes the sockets of sessions that end.
 /// </summary>
 public sealed class RealtimeSweeper : BackgroundService
@@ -26,16 +27,23 @@ public sealed class RealtimeSweeper : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Tick);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                RunOnce();
+                try
+                {
+                    RunOnce();
+                }
+                catch (Exception e)
+                {
+                    _logger.LogError(e, "Realtime sweep failed");
+                }
             }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Realtime sweep failed");
-            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 
@@ -43,6 +51,7 @@ public sealed class RealtimeSweeper : BackgroundService
     {
         _hub.ExpireTyping();
         _hub.DropSilent(_silence);
+        _hub.DropStalled(RealtimeOptions.IncompleteFrameTimeout);
     }
 }
 
@@ -50,7 +59,15 @@ public static class RealtimeSetup
 {
     public static IServiceCollection AddRealtime(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<RealtimeOptions>(configuration.GetSection(RealtimeOptions.Section));
+        services.AddOptions<RealtimeOptions>()
+            .Bind(configuration.GetSection(RealtimeOptions.Section))
+            .Validate(o => o.HeartbeatSeconds >= 1, "Realtime:HeartbeatSeconds must be at least 1.")
+            .Validate(o => o.SendQueueCapacity >= 1, "Realtime:SendQueueCapacity must be at least 1.")
+            .Validate(o => o.FramesPerSecond is >= 1 and <= RealtimeOptions.MaxFramesPerSecond,
+                $"Realtime:FramesPerSecond must be between 1 and {RealtimeOptions.MaxFramesPerSecond}.")
+            .Validate(o => o.TypingRelayInterval >= TimeSpan.Zero && o.TypingRelayInterval <= TimeSpan.FromHours(1),
+                "Realtime:TypingRelayInterval must be between 00:00:00 and 01:00:00.")
+            .ValidateOnStart();
         services.AddSingleton<RealtimeInstance>();
         services.AddSingleton<PresenceChanges>();
         services.AddSingleton<Hub>();

@@ -56,6 +56,13 @@ public sealed class TestSocket : IAsyncDisposable
 
     public Task SendRawAsync(string text) => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
+    /// <summary>Sends raw bytes as one text frame, valid UTF-8 or not.</summary>
+    public Task SendTextBytesAsync(byte[] bytes) => _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Sends one text fragment; with <paramref name="endOfMessage"/> false the message stays open.</summary>
+    public Task SendFragmentAsync(string text, bool endOfMessage) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage, CancellationToken.None);
+
     /// <summary>The next frame as raw JSON text; fails the test when none comes in time.</summary>
     public async Task<string> ReceiveTextAsync(TimeSpan? wait = null)
     {

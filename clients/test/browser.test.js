@@ -109,6 +109,27 @@ test("two agents: typing, a live message with its unread badge, and 'seen'", asy
   }
 });
 
+test("after a resync the page shows a message the socket was never told about", async () => {
+  const b = await signIn(team.b);
+  const id = team.conversation.id;
+  await row(b.page, id).click();
+  await b.page.locator("#messages .message").first().waitFor();
+
+  // Written straight into the database (no event), then the service's LISTEN connection is cut: once it listens
+  // again it sends `resync`, and the page's client catches up.
+  const text = "Message arrivé pendant la coupure";
+  service.sql(`
+    WITH c AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE id = '${id}' RETURNING account_id, last_seq)
+    INSERT INTO messages (id, account_id, conversation_id, seq, direction, body, sender_type, sender_name, created_at)
+    SELECT gen_random_uuid(), account_id, '${id}', last_seq, 'incoming', '${text}', 'contact', 'Hélène Garnier', now() FROM c`);
+  service.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN inbox_realtime'");
+
+  await b.page.locator("#messages .bubble", { hasText: text }).waitFor();
+  await row(b.page, id).locator(".preview", { hasText: text }).waitFor();
+  assert.deepEqual(b.errors.map(String), []);
+  await b.context.close();
+});
+
 test("errors are shown to the user: a wrong password", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

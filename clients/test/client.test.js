@@ -166,6 +166,51 @@ test("typing is throttled: a burst of keystrokes sends one start, stopTyping one
   b.close();
 });
 
+test("on resync, catches up every subscription with ?after=, then refreshes unread counts and presence", async () => {
+  // Every request the client makes, in order, to see what a resync fetches.
+  const requests = [];
+  const b = await clientFor(team.b, {
+    resyncJitterMs: 0,
+    fetch: (url, init) => { requests.push(`${init?.method ?? "GET"} ${new URL(url).pathname}${new URL(url).search}`); return fetch(url, init); },
+  });
+  await connected(b);
+  const newest = (await b.messages(team.conversation.id, { limit: 1 })).items[0];
+  await b.subscribe(team.conversation.id, newest.id);
+  const received = [];
+  b.on("message.created", (f) => received.push(f));
+
+  // A message the socket is never told about: written straight into the database, as an event notified while
+  // the service's LISTEN connection was down would be lost.
+  const missed = service.sql(`
+    WITH c AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE id = '${team.conversation.id}' RETURNING account_id, last_seq)
+    INSERT INTO messages (id, account_id, conversation_id, seq, direction, body, sender_type, sender_name, created_at)
+    SELECT gen_random_uuid(), account_id, '${team.conversation.id}', last_seq, 'incoming', 'Message jamais annoncé', 'contact', 'Hélène Garnier', now() FROM c
+    RETURNING id`);
+  const resync = next(b, "resync");
+  const resynced = next(b, "resynced");
+  requests.length = 0;
+  // Cut the service's LISTEN connection: once it listens again it tells every socket to resync.
+  assert.equal(service.sql("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN inbox_realtime') t"), "1");
+
+  assert.equal((await resync).reason, "backplane_reconnected");
+  const done = await resynced;
+  assert.equal(done.reason, "backplane_reconnected");
+  assert.deepEqual(received.map((f) => [f.message.id, f.message.body, f.catchUp]), [[missed, "Message jamais annoncé", true]]);
+  assert.equal(typeof done.unread.total, "number");
+  assert.ok(done.unread.conversations.some((c) => c.conversationId === team.conversation.id));
+  assert.ok(done.presence.some((p) => p.userId === team.b.id && p.status === "online"));
+  // Catch-up first, from the newest message the client had; then counts and presence.
+  const catchUp = requests.findIndex((r) => r === `GET /api/conversations/${team.conversation.id}/messages?after=${newest.id}&limit=100`);
+  assert.ok(catchUp >= 0, `no catch-up request among ${requests.join(", ")}`);
+  assert.ok(requests.indexOf("GET /api/unread") > catchUp && requests.indexOf("GET /api/presence") > catchUp, requests.join(", "));
+
+  // Live delivery goes on over the same socket.
+  const live = next(b, "message.created", (f) => f.message.body === "Après la resynchronisation");
+  await api(service.url, "POST", `/api/conversations/${team.conversation.id}/messages`, { body: "Après la resynchronisation" }, team.a.token);
+  assert.equal((await live).catchUp, undefined);
+  b.close();
+});
+
 test("HTTP errors are InboxError with the problem details", async () => {
   const a = await clientFor(team.a);
   await assert.rejects(a.conversation("00000000-0000-7000-8000-000000000000"), (e) => {

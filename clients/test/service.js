@@ -34,7 +34,9 @@ function pg(name, args) {
 
 /**
  * @param {Record<string, string>} [settings] extra service configuration (environment variable names)
- * @returns {Promise<{url: string, stop: () => Promise<void>, log: () => string}>}
+ * @returns {Promise<{url: string, stop: () => Promise<void>, log: () => string, sql: (query: string) => string}>}
+ * `sql` runs a statement on the service's database with psql (as the database's owner) and answers its rows,
+ * one per line: for what no API does, such as cutting the service's own database connections.
  */
 export async function startService(settings = {}) {
   if (!existsSync(dll)) {
@@ -85,7 +87,10 @@ export async function startService(settings = {}) {
     if (Date.now() > deadline) { await stop(); throw new Error(`the service did not get ready:\n${output}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, stop, log: () => output };
+  const sql = (query) => execFileSync(pgBin("psql"),
+    ["-h", "127.0.0.1", "-p", String(pgPort), "-U", "inbox", "-d", "postgres", "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", query],
+    { stdio: ["ignore", "pipe", "pipe"] }).toString().trim();
+  return { url, stop, log: () => output, sql };
 }
 
 /** Plain HTTP helper for test setup, outside the client under test. */
