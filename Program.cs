@@ -13,7 +13,9 @@ var builder = WebApplication.CreateBuilder(seeding ? args[1..] : args);
 if (builder.Configuration["PORT"] is { Length: > 0 } port)
     builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ErrorHandling.MaxRequestBodyBytes);
-builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
+// How long a stop waits for requests and background work before cutting them (HostOptions:ShutdownTimeout).
+builder.Services.Configure<HostOptions>(host =>
+    host.ShutdownTimeout = builder.Configuration.GetValue("HostOptions:ShutdownTimeout", TimeSpan.FromSeconds(15)));
 
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddInboxDatabase();
