@@ -57,6 +57,7 @@ catch (Exception e) when (e is InvalidOperationException or FormatException or P
 }
 
 app.UseInboxErrorHandling();
+app.Use(InputTextCheck.RefuseInvalidTextAsync);
 // The web page and the JS client (wwwroot/): `/` serves index.html; /api, /ws, /health and /ready fall through.
 app.UseDefaultFiles();
 app.UseStaticFiles();
@@ -68,6 +69,7 @@ app.UseMiddleware<IdempotencyMiddleware>();
 app.UseFastEndpoints(config =>
 {
     JsonSetup.Configure(config.Serializer.Options);
+    config.Serializer.RequestDeserializer = JsonBody.Deserializer(config.Serializer.Options);
     config.Errors.ContentType = Problem.ContentType;
     config.Errors.ProducesMetadataType = typeof(Problem);
     config.Errors.GeneralErrorsField = Problem.GeneralErrorsField;
