@@ -39,10 +39,22 @@ public sealed class InstantJsonConverter : JsonConverter<Instant>
         else
         {
             var offset = OffsetDateTimePattern.ExtendedIso.Parse(text);
-            // An offset date-time at the edge of NodaTime's range has no instant NodaTime can represent.
-            if (offset.Success && offset.Value.LocalDateTime.Year is > 1 and < 9999) parsed = offset.Value.ToInstant();
+            if (offset.Success) parsed = ToInstantOrNull(offset.Value);
         }
         return parsed >= MinValue && parsed <= MaxValue ? parsed : null;
+    }
+
+    /// <summary>An offset date-time at the edge of NodaTime's range may have no instant NodaTime can represent.</summary>
+    static Instant? ToInstantOrNull(OffsetDateTime value)
+    {
+        try
+        {
+            return value.ToInstant();
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
+        {
+            return null;
+        }
     }
 
     public static string Format(Instant value) => WirePattern.Format(value);

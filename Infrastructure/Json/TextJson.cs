@@ -38,8 +38,7 @@ public static class TextRules
 
 /// <summary>
 /// Every JSON string the service reads, as a value or as a dictionary key, goes through <see cref="TextRules"/>,
-/// so no string field of any request can carry a NUL or a lone surrogate to PostgreSQL. (The reader already turns
-/// an escaped lone surrogate into an error; checking it here too keeps the rule in one place.)
+/// so no string field of any request can carry a NUL or a lone surrogate to PostgreSQL.
 /// </summary>
 public sealed class CheckedStringJsonConverter : JsonConverter<string>
 {
@@ -47,13 +46,26 @@ public sealed class CheckedStringJsonConverter : JsonConverter<string>
     {
         if (reader.TokenType != JsonTokenType.String)
             throw new JsonValueException("Expected a string.");
-        return Checked(reader.GetString()!);
+        return Checked(GetString(ref reader));
+    }
+
+    /// <summary>The reader refuses an escaped lone surrogate itself; this gives that refusal our message.</summary>
+    static string GetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new JsonValueException(TextRules.InvalidUnicodeMessage);
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 
     public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Checked(reader.GetString()!);
+        Checked(GetString(ref reader));
 
     public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
 
