@@ -38,6 +38,12 @@ public static class Cases
         ("number", "1"), ("huge number", "1e400"), ("true", "true"), ("array", "[]"), ("object", "{}"), ("array of string", "[\"a\"]"), ("object with string", "{\"a\":\"b\"}"),
     ];
 
+    /// <summary>For a field that takes one of a few words (a status, a role): words it does not take.</summary>
+    static readonly (string Name, string Json)[] BadChoice =
+    [
+        ("unknown word", "\"bogus\""), ("empty", "\"\""), ("blank", "\" \""), ("upper case", "\"OPEN\""), ("word with NUL", "\"open\\u0000\""),
+    ];
+
     static readonly (string Name, string Json)[] BadUuid =
     [
         ("not a uuid", "\"not-a-uuid\""), ("empty", "\"\""), ("NUL", "\"\\u0000\""), ("uuid with NUL", "\"00000000-0000-0000-0000-00000000000\\u0000\""),
@@ -273,6 +279,7 @@ public static class Cases
             var bad = field.Kind switch
             {
                 FieldKind.Text => BadText.Select(v => (v.Name, v.Json, BadRequest)),
+                FieldKind.Choice => BadText.Concat(BadChoice).Select(v => (v.Name, v.Json, BadRequest)),
                 FieldKind.Uuid => BadUuid.Select(v => (v.Name, v.Json, BadRequest)).Concat(UnknownUuid.Select(v => (v.Name, v.Json, BadOrUnknown))),
                 FieldKind.Bool => BadBool.Select(v => (v.Name, v.Json, BadRequest)),
                 FieldKind.Instant => BadInstant.Select(v => (v.Name, v.Json, BadRequest)),

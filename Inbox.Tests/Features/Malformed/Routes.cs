@@ -4,7 +4,7 @@ namespace Inbox.Tests.Features.Malformed;
 public enum Caller { Admin, ApiKey, Agent, Anonymous, Cron }
 
 /// <summary>What a JSON body field holds, which decides the malformed values sent in its place.</summary>
-public enum FieldKind { Text, Uuid, Bool, Instant, Object, TextList, UuidList }
+public enum FieldKind { Text, Choice, Uuid, Bool, Instant, Object, TextList, UuidList }
 
 /// <summary>What a query parameter holds.</summary>
 public enum ParamKind { Text, Limit, Uuid, Bool, InstantCursor, LongCursor, RankCursor, Instant }
@@ -77,7 +77,7 @@ public static class Routes
         new("POST", "/api/users", Admin, 201)
         {
             Body = _ => new JsonObject { ["name"] = "Ada Agent", ["email"] = UniqueEmail(), ["password"] = "correct horse battery", ["role"] = "agent" },
-            Fields = [new("name", FieldKind.Text), new("email", FieldKind.Text), new("password", FieldKind.Text), new("role", FieldKind.Text)],
+            Fields = [new("name", FieldKind.Text), new("email", FieldKind.Text), new("password", FieldKind.Text), new("role", FieldKind.Choice)],
         },
         new("GET", "/api/users", Admin, 200),
         new("POST", "/api/api-keys", Admin, 201)
@@ -112,12 +112,12 @@ public static class Routes
         new("PATCH", "/api/conversations/{conversation}", Admin, 200)
         {
             Body = p => new JsonObject { ["subject"] = "Commande", ["status"] = "open", ["assigneeId"] = p["{adminId}"] },
-            Fields = [new("subject", FieldKind.Text, Nullable: true), new("status", FieldKind.Text, Nullable: true), new("assigneeId", FieldKind.Uuid, Nullable: true)],
+            Fields = [new("subject", FieldKind.Text, Nullable: true), new("status", FieldKind.Choice, Nullable: true), new("assigneeId", FieldKind.Uuid, Nullable: true)],
         },
         new("POST", "/api/conversations/{conversation}/messages", AdminAndKey, 201)
         {
             Body = _ => new JsonObject { ["body"] = "Bonjour", ["direction"] = "outgoing" },
-            Fields = [new("body", FieldKind.Text), new("direction", FieldKind.Text, Nullable: true)],
+            Fields = [new("body", FieldKind.Text), new("direction", FieldKind.Choice, Nullable: true)],
         },
         new("GET", "/api/conversations/{conversation}/messages", Admin, 200)
         {
@@ -169,7 +169,7 @@ public static class Routes
             Fields =
             [
                 new("title", FieldKind.Text), new("description", FieldKind.Text, Nullable: true), new("machineId", FieldKind.Uuid, Nullable: true),
-                new("priority", FieldKind.Text, Nullable: true), new("scheduledAt", FieldKind.Instant, Nullable: true), new("assigneeId", FieldKind.Uuid, Nullable: true),
+                new("priority", FieldKind.Choice, Nullable: true), new("scheduledAt", FieldKind.Instant, Nullable: true), new("assigneeId", FieldKind.Uuid, Nullable: true),
             ],
         },
         new("GET", "/api/tickets", Admin, 200)
@@ -189,7 +189,7 @@ public static class Routes
             },
             Fields =
             [
-                new("title", FieldKind.Text), new("description", FieldKind.Text, Nullable: true), new("priority", FieldKind.Text),
+                new("title", FieldKind.Text), new("description", FieldKind.Text, Nullable: true), new("priority", FieldKind.Choice),
                 new("machineId", FieldKind.Uuid, Nullable: true), new("scheduledAt", FieldKind.Instant, Nullable: true), new("assigneeId", FieldKind.Uuid, Nullable: true),
             ],
         },
@@ -197,7 +197,7 @@ public static class Routes
         {
             // received → received is refused by the workflow (409); a malformed request never gets that far.
             Body = _ => new JsonObject { ["status"] = "diagnostic", ["note"] = "vu" },
-            Fields = [new("status", FieldKind.Text), new("note", FieldKind.Text, Nullable: true)],
+            Fields = [new("status", FieldKind.Choice), new("note", FieldKind.Text, Nullable: true)],
             // "note": null is valid and moves the ticket to diagnostic; the same move again is a 409.
             ValidAlso = 409,
         },
