@@ -59,6 +59,8 @@ catch (Exception e) when (e is InvalidOperationException or FormatException or P
 }
 
 app.UseInboxErrorHandling();
+// A NUL or broken UTF-8 in any query or route value is a 400 naming it, before anything binds it.
+app.Use(InputTextCheck.RefuseInvalidTextAsync);
 // The web page and the JS client (wwwroot/): `/` serves index.html; /api, /ws, /health and /ready fall through.
 app.UseDefaultFiles();
 app.UseStaticFiles();
@@ -70,6 +72,8 @@ app.UseMiddleware<IdempotencyMiddleware>();
 app.UseFastEndpoints(config =>
 {
     JsonSetup.Configure(config.Serializer.Options);
+    // Bodies that are not UTF-8, or JSON null, are 400s naming "body" (Infrastructure/Json/JsonBody.cs).
+    config.Serializer.RequestDeserializer = JsonBody.Deserializer(config.Serializer.Options);
     config.Errors.ContentType = Problem.ContentType;
     config.Errors.ProducesMetadataType = typeof(Problem);
     config.Errors.GeneralErrorsField = Problem.GeneralErrorsField;

@@ -16,7 +16,9 @@ public static class UserRules
         rule.NotEmpty().MaximumLength(MaxNameLength);
 
     public static IRuleBuilderOptions<T, string> ValidEmail<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().MaximumLength(MaxEmailLength).EmailAddress().Must(e => e.Trim() == e).WithMessage("'{PropertyName}' must not start or end with spaces.");
+        // JSON may bind null into the non-nullable string: NotEmpty answers it, and the rules after it (which run
+        // anyway) must not dereference it.
+        rule.NotEmpty().MaximumLength(MaxEmailLength).EmailAddress().Must(e => e is null || e.Trim() == e).WithMessage("'{PropertyName}' must not start or end with spaces.");
 
     public static IRuleBuilderOptions<T, string> ValidPassword<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().Length(Passwords.MinLength, Passwords.MaxLength);

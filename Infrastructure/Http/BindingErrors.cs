@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using FluentValidation.Results;
+using Inbox.Infrastructure.Json;
 using Microsoft.Extensions.Primitives;
 
 namespace Inbox.Infrastructure.Http;
@@ -18,9 +20,12 @@ public static class BindingErrors
     {
         // STJ names the place as a JSON path ($.contact.email); the root means the body as a whole.
         var path = error.Path is null or "$" ? null : error.Path.TrimStart('$', '.');
+        // Our own converters (strings, instants) say precisely what is wrong; the serializer's messages do not
+        // read well to a client, so those get the general sentence.
+        var message = error is JsonValueException ? error.Message : null;
         return path is null
-            ? new ValidationFailure("body", "The body is not valid JSON, or not the JSON object this route expects.")
-            : new ValidationFailure(path, "This value has the wrong type, or the JSON around it is malformed.");
+            ? new ValidationFailure("body", message ?? "The body is not valid JSON, or not the JSON object this route expects.")
+            : new ValidationFailure(path, message ?? "This value has the wrong type, or the JSON around it is malformed.");
     }
 
     static string Expected(Type type) => type switch
@@ -58,5 +63,72 @@ public static class ContentTypeCheck
 
         request.ContentType = "application/json";
         return next(context);
+    }
+}
+
+/// <summary>
+/// The query string and route values hold text by the same rules as JSON strings (<see cref="TextRules"/>): a NUL
+/// (<c>%00</c>) or bytes that are not UTF-8 (<c>%ED%A0%80</c>, an encoded lone surrogate; <c>%C0%80</c>, an
+/// overlong NUL) are refused with a 400 naming the parameter, on every route, before anything binds them.
+/// ASP.NET Core would otherwise hand the NUL on (to fail in PostgreSQL as a 500) and quietly turn invalid UTF-8
+/// into U+FFFD, which would search for, or store, something the client never sent.
+/// </summary>
+public static class InputTextCheck
+{
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static Task RefuseInvalidTextAsync(HttpContext context, RequestDelegate next)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var (name, problem) in QueryProblems(context.Request.QueryString.Value))
+            errors.TryAdd(name, [problem]);
+        foreach (var (name, value) in context.Request.RouteValues)
+            if (value is string text && TextRules.Problem(text) is { } problem)
+                errors.TryAdd(name, [problem]);
+
+        return errors.Count == 0
+            ? next(context)
+            : Problem.WriteAsync(context, StatusCodes.Status400BadRequest, "One or more fields are invalid.", errors);
+    }
+
+    /// <summary>Reads the raw query string itself: the parsed one has already replaced invalid UTF-8.</summary>
+    static IEnumerable<(string Name, string Problem)> QueryProblems(string? query)
+    {
+        if (string.IsNullOrEmpty(query)) yield break;
+        foreach (var pair in query.TrimStart('?').Split('&'))
+        {
+            var equals = pair.IndexOf('=');
+            var rawName = equals < 0 ? pair : pair[..equals];
+            var name = Decode(rawName, out var nameProblem);
+            var safeName = nameProblem is null && name.Length > 0 ? name : "query";
+            if (nameProblem is not null)
+            {
+                yield return (safeName, nameProblem);
+                continue;
+            }
+            if (equals >= 0)
+            {
+                Decode(pair[(equals + 1)..], out var valueProblem);
+                if (valueProblem is not null) yield return (safeName, valueProblem);
+            }
+        }
+    }
+
+    static string Decode(string raw, out string? problem)
+    {
+        problem = null;
+        string text;
+        try
+        {
+            // UrlDecodeToBytes keeps invalid UTF-8 as bytes, so the strict decoder sees it.
+            text = StrictUtf8.GetString(System.Web.HttpUtility.UrlDecodeToBytes(raw, Encoding.UTF8) ?? []);
+        }
+        catch (DecoderFallbackException)
+        {
+            problem = TextRules.InvalidUnicodeMessage;
+            return "";
+        }
+        problem = TextRules.Problem(text);
+        return text;
     }
 }

@@ -63,6 +63,10 @@ public static class ErrorHandling
                 (413, $"The request body is larger than {MaxRequestBodyBytes} bytes."),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read."),
             JsonException => (400, "The request body is not valid JSON."),
+            // Last line of defence behind the input checks (Infrastructure/Json TextRules, the instant range): text
+            // PostgreSQL cannot hold (a NUL) or a date outside its range can only have come from the request.
+            PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.DatetimeFieldOverflow } =>
+                (400, "A value in the request cannot be stored: text with a NUL character, or a date out of range."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, null),
             not null when DatabaseOutage.IsUnreachable(error) => (503, "The database is not reachable right now; try again shortly."),
             _ => (500, "An unexpected error occurred. It has been logged."),

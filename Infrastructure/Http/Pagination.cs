@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Inbox.Infrastructure.Json;
 
 namespace Inbox.Infrastructure.Http;
 
@@ -21,15 +22,38 @@ public abstract class PageQuery
 
 public static class PageQueryRules
 {
-    /// <summary>The shared rules of <see cref="PageQuery"/>; call from a list request's validator.</summary>
-    public static void AddPageRules<T>(this AbstractValidator<T> validator) where T : PageQuery
+    /// <summary>
+    /// The shared rules of <see cref="PageQuery"/>; call from a list request's validator. The cursor must be of
+    /// the kind this list hands out (most lists page by an instant), so a cursor of another list, or one forged
+    /// in range for another kind, is a 400 rather than silently page one.
+    /// </summary>
+    public static void AddPageRules<T>(this AbstractValidator<T> validator, CursorKind kind = CursorKind.Instant) where T : PageQuery
     {
         validator.RuleFor(x => x.Limit).InclusiveBetween(1, PageQuery.MaxLimit).When(x => x.Limit is not null);
-        validator.RuleFor(x => x.Cursor).Must(c => KeysetCursor.TryDecode(c!, out _, out _))
+        validator.RuleFor(x => x.Cursor).Must(c => kind switch
+            {
+                CursorKind.Instant => KeysetCursor.DecodeInstant(c) is not null,
+                CursorKind.Long => KeysetCursor.DecodeLong(c) is not null,
+                _ => KeysetCursor.DecodeRank(c) is not null,
+            })
             .When(x => x.Cursor is not null)
-            .WithMessage("The cursor is not one this service handed out.");
+            .WithMessage(KeysetCursor.InvalidMessage);
     }
 }
+
+public static class QueryRules
+{
+    /// <summary>
+    /// A uuid filter of a query (<c>?assigneeId=</c>). An empty value binds as <see cref="Guid.Empty"/>, which no
+    /// row has: refused as malformed, rather than answering an empty page (or a 404) for a filter the client
+    /// never meant.
+    /// </summary>
+    public static IRuleBuilderOptions<T, Guid?> IdFilter<T>(this IRuleBuilder<T, Guid?> rule, string name) =>
+        rule.NotEqual(Guid.Empty).WithMessage($"'{name}' must be a uuid.");
+}
+
+/// <summary>What the key of a list's cursor is: an instant, a whole number (a sequence), or a search rank.</summary>
+public enum CursorKind { Instant, Long, Rank }
 
 /// <summary>
 /// The opaque cursor of keyset pagination: the sort key of the last row of a page (an instant, or a rank,
@@ -47,6 +71,13 @@ public static class KeysetCursor
 
     static string Encode(string key, Guid id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{key}|{id:N}"));
 
+    public const string InvalidMessage = "The cursor is not one this service handed out.";
+
+    /// <summary>
+    /// Decodes defensively: anything a client can type is either a cursor this service could have handed out or
+    /// false, never an exception, and every key it accepts fits what the list queries compare it with (an instant
+    /// PostgreSQL can hold, a finite rank), so a forged cursor is a 400 naming <c>cursor</c>, never a 500.
+    /// </summary>
     public static bool TryDecode(string cursor, out string key, out Guid id)
     {
         key = "";
@@ -62,29 +93,53 @@ public static class KeysetCursor
             return false;
         }
 
-        var text = Encoding.UTF8.GetString(bytes);
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
         var bar = text.IndexOf('|');
         if (bar <= 0 || !Guid.TryParseExact(text[(bar + 1)..], "N", out id)) return false;
         key = text[..bar];
-        return long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) ||
-               double.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        return TryLong(key, out _) || TryRank(key, out _);
     }
 
     public static (Instant At, Guid Id)? DecodeInstant(string? cursor) =>
-        cursor is not null && TryDecode(cursor, out var key, out var id) &&
-        long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ticks)
+        cursor is not null && TryDecode(cursor, out var key, out var id) && TryLong(key, out var ticks) &&
+        ticks >= MinTicks && ticks <= MaxTicks
             ? (Instant.FromUnixTimeTicks(ticks), id)
             : null;
 
     public static (long Key, Guid Id)? DecodeLong(string? cursor) =>
-        cursor is not null && TryDecode(cursor, out var key, out var id) &&
-        long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+        cursor is not null && TryDecode(cursor, out var key, out var id) && TryLong(key, out var value)
             ? (value, id)
             : null;
 
     public static (double Rank, Guid Id)? DecodeRank(string? cursor) =>
-        cursor is not null && TryDecode(cursor, out var key, out var id) &&
-        double.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out var rank)
+        cursor is not null && TryDecode(cursor, out var key, out var id) && TryRank(key, out var rank)
             ? (rank, id)
             : null;
+
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Instants a cursor may carry: the ones input may name at all (see InstantJsonConverter).
+    static readonly long MinTicks = InstantJsonConverter.MinValue.ToUnixTimeTicks();
+    static readonly long MaxTicks = InstantJsonConverter.MaxValue.ToUnixTimeTicks();
+
+    /// <summary>
+    /// A whole-number key: the service hands out ticks of instants and sequence numbers (negated for a catch-up,
+    /// and far smaller than any tick count), so nothing outside the ticks of the instants input may name is
+    /// accepted; long.MinValue, which has no negation, never gets in.
+    /// </summary>
+    static bool TryLong(string key, out long value) =>
+        long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) &&
+        value >= MinTicks && value <= MaxTicks;
+
+    /// <summary>Ranks are finite and never negative (ts_rank_cd answers neither NaN, infinity nor less than 0).</summary>
+    static bool TryRank(string key, out double value) =>
+        double.TryParse(key, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) && value >= 0;
 }

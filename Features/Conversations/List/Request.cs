@@ -10,6 +10,7 @@ public sealed class Request : PageQuery
         public Validator()
         {
             this.AddPageRules();
+            RuleFor(x => x.AssigneeId).IdFilter("assigneeId");
             RuleFor(x => x.Status).Must(s => ConversationStatus.All.Contains(s))
                 .WithMessage("'status' must be \"open\", \"pending\" or \"resolved\".")
                 .When(x => x.Status is not null);

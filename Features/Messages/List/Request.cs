@@ -10,10 +10,8 @@ public sealed class Request : PageQuery
     {
         public Validator()
         {
-            this.AddPageRules();
-            RuleFor(x => x.Cursor).Must(c => KeysetCursor.DecodeLong(c) is not null)
-                .When(x => x.Cursor is not null)
-                .WithMessage("The cursor is not one this service handed out.");
+            this.AddPageRules(CursorKind.Long);
+            RuleFor(x => x.After).IdFilter("after");
             RuleFor(x => x.After).Null()
                 .When(x => x.Cursor is not null)
                 .WithMessage("Give either 'after' or 'cursor', not both: the next page of a catch-up is its nextCursor alone.");

@@ -18,13 +18,14 @@ public sealed class Request : PageQuery
     {
         public Validator()
         {
-            this.AddPageRules();
+            this.AddPageRules(CursorKind.Rank);
+            RuleFor(x => x.ConversationId).IdFilter("conversationId");
             RuleFor(x => x.Q).NotEmpty().WithMessage("'q' is required: the words to search for.")
                 .MaximumLength(MaxQueryLength);
             RuleFor(x => x.From).Must(v => InstantJsonConverter.Parse(v!) is not null).When(x => x.From is not null)
-                .WithMessage("'from' must be an ISO-8601 instant such as 2026-11-24T00:00:00Z.");
+                .WithMessage($"'from' must be {InstantJsonConverter.Expected}.");
             RuleFor(x => x.To).Must(v => InstantJsonConverter.Parse(v!) is not null).When(x => x.To is not null)
-                .WithMessage("'to' must be an ISO-8601 instant such as 2026-11-24T00:00:00Z.");
+                .WithMessage($"'to' must be {InstantJsonConverter.Expected}.");
             RuleFor(x => x.To).Must((r, _) => r.FromInstant is null || r.ToInstant is null || r.FromInstant < r.ToInstant)
                 .When(x => x.From is not null && x.To is not null)
                 .WithMessage("'to' must be after 'from'.");

@@ -34,8 +34,12 @@ public sealed class OptionalConverterFactory : JsonConverterFactory
         // The serializer calls Read only for properties present in the body, and must do so for a JSON null too.
         public override bool HandleNull => true;
 
+        // The value's own converter, not a nested JsonSerializer.Deserialize: an error inside it then carries this
+        // property's path (a 400 naming "title"), where a nested call would report the root ("body").
         public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(JsonSerializer.Deserialize<T>(ref reader, options)!);
+            reader.TokenType == JsonTokenType.Null
+                ? default(T) is null ? new(default!) : throw new JsonException()
+                : new(((JsonConverter<T>)options.GetConverter(typeof(T))).Read(ref reader, typeof(T), options)!);
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.Value, options);

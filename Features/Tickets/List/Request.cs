@@ -13,6 +13,8 @@ public sealed class Request : PageQuery
         public Validator()
         {
             this.AddPageRules();
+            RuleFor(x => x.AssigneeId).IdFilter("assigneeId");
+            RuleFor(x => x.MachineId).IdFilter("machineId");
             RuleFor(x => x.Status).Must(TicketStatus.IsKnown).When(x => x.Status is not null)
                 .WithMessage($"'{{PropertyName}}' must be one of: {string.Join(", ", TicketStatus.All)}.");
         }
