@@ -25,8 +25,24 @@ public static class AuthSetup
             // /ws checks its ?access_token= itself (RealtimeMiddleware), with the same parameters.
             .AddJwtBearer(o => o.MapInboundClaims = false);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<AccessTokenKey, IOptions<AuthOptions>>((jwt, key, auth) =>
-                jwt.TokenValidationParameters = AccessTokens.ValidationParameters(key, auth.Value));
+            .Configure<AccessTokenKey, IOptions<AuthOptions>, SessionRevocations>((jwt, key, auth, revocations) =>
+            {
+                jwt.TokenValidationParameters = AccessTokens.ValidationParameters(key, auth.Value);
+                // A well-signed, unexpired token of a session that ended (logout, refresh-token reuse, deactivated
+                // user) is refused like a bad one: 401. From memory, no database round trip (SessionRevocations).
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = async context =>
+                    {
+                        var sessionId = Guid.TryParse(context.Principal?.FindFirst(InboxClaims.Session)?.Value, out var id) ? id : (Guid?)null;
+                        if (!await AccessTokens.SessionIsLiveAsync(sessionId, revocations, context.HttpContext.RequestAborted))
+                            context.Fail("The session of this access token has ended.");
+                    },
+                };
+            });
+        // Revocations reach this instance from every other one through PostgreSQL LISTEN/NOTIFY.
+        services.AddSingleton<SessionListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionListener>());
 
         services.AddAuthorization();
         return services;
