@@ -1,4 +1,5 @@
 using Inbox.Tests.Features.Sessions;
+using Npgsql;
 
 namespace Inbox.Tests.Features.Users;
 
@@ -68,27 +69,41 @@ public sealed class EditTests(InboxApp app) : IClassFixture<InboxApp>
     [Fact(Timeout = Bound)]
     public async Task Two_admins_demoting_each_other_at_once_leave_exactly_one_admin()
     {
-        // Several rounds, each on a fresh account, so that the two requests really do overlap in some of them.
-        for (var round = 0; round < 5; round++)
+        var first = await app.SignUpAsync();
+        var second = await app.AddUserAsync(first, role: "admin");
+        var demotions = new[] { (By: first, Whom: second), (By: second, Whom: first) };
+
+        // A side transaction holds the account's user rows, so both requests are surely in flight together: each
+        // has read nothing yet and waits on a row lock. Released, they run one after the other, as the locks decide.
+        await using var side = new NpgsqlConnection(app.ConnectionString);
+        await side.OpenAsync();
+        await using var hold = await side.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("SELECT id FROM users WHERE account_id = @account FOR NO KEY UPDATE", side, hold))
         {
-            var first = await app.SignUpAsync();
-            var second = await app.AddUserAsync(first, role: "admin");
-            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            async Task<HttpResponseMessage> Demote(TestUser by, TestUser whom)
-            {
-                var client = app.ClientFor(by);
-                await go.Task;
-                return await PatchAsync(client, whom.Id, new { role = "agent" });
-            }
+            take.Parameters.AddWithValue("account", first.AccountId);
+            await take.ExecuteNonQueryAsync();
+        }
+        var requests = demotions.Select(d => PatchAsync(app.ClientFor(d.By), d.Whom.Id, new { role = "agent" })).ToArray();
+        await WaitForLockWaitersAsync(side, hold, 2);
+        await hold.RollbackAsync();
+        var answers = await Task.WhenAll(requests);
 
-            var both = new[] { Demote(first, second), Demote(second, first) };
-            go.SetResult();
-            var answers = await Task.WhenAll(both);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        await ProblemAssert.IsAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
+        var users = (await app.ClientFor(first).GetFromJsonAsync<JsonArray>("/api/users"))!;
+        Assert.Single(users, u => u!["role"]!.GetValue<string>() == "admin" && u["active"]!.GetValue<bool>());
+    }
 
-            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
-            await ProblemAssert.IsAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
-            var users = (await app.ClientFor(first).GetFromJsonAsync<JsonArray>("/api/users"))!;
-            Assert.Single(users, u => u!["role"]!.GetValue<string>() == "admin" && u["active"]!.GetValue<bool>());
+    /// <summary>Until <paramref name="count"/> sessions of this database wait on a lock (bounded: the requests may be slow to arrive).</summary>
+    static async Task WaitForLockWaitersAsync(NpgsqlConnection side, NpgsqlTransaction tx, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        await using var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", side, tx);
+        while ((long)(await waiting.ExecuteScalarAsync())! < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the two requests never both waited on the account's rows");
+            await Task.Delay(20);
         }
     }
 
