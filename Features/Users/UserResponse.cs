@@ -16,10 +16,16 @@ public static class UserRules
     public const int MaxEmailLength = 254;
 
     public static IRuleBuilderOptions<T, string> ValidName<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().MaximumLength(MaxNameLength);
+        rule.NotEmpty().MaximumLength(MaxNameLength).WithoutNul();
 
+    // A JSON null reaches the rules after NotEmpty has failed (the chain goes on), so each rule tolerates it.
     public static IRuleBuilderOptions<T, string> ValidEmail<T>(this IRuleBuilder<T, string> rule) =>
-        rule.NotEmpty().MaximumLength(MaxEmailLength).EmailAddress().Must(e => e.Trim() == e).WithMessage("'{PropertyName}' must not start or end with spaces.");
+        rule.NotEmpty().MaximumLength(MaxEmailLength).EmailAddress().WithoutNul()
+            .Must(e => e is null || e.Trim() == e).WithMessage("'{PropertyName}' must not start or end with spaces.");
+
+    /// <summary>PostgreSQL text cannot hold a NUL character: refused as a 400 here rather than failing the statement with a 500.</summary>
+    public static IRuleBuilderOptions<T, string> WithoutNul<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(s => s is null || !s.Contains('\0')).WithMessage("'{PropertyName}' must not contain NUL characters.");
 
     public static IRuleBuilderOptions<T, string> ValidRole<T>(this IRuleBuilder<T, string> rule) =>
         rule.Must(r => r is InboxRoles.Admin or InboxRoles.Agent).WithMessage("'role' must be \"admin\" or \"agent\".");

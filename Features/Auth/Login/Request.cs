@@ -1,3 +1,5 @@
+using Inbox.Features.Users;
+
 namespace Inbox.Features.Auth.Login;
 
 public sealed class Request
@@ -10,7 +12,7 @@ public sealed class Request
         public Validator()
         {
             // Only shape checks: a login never says which part was wrong.
-            RuleFor(x => x.Email).NotEmpty().MaximumLength(254);
+            RuleFor(x => x.Email).NotEmpty().MaximumLength(254).WithoutNul();
             RuleFor(x => x.Password).NotEmpty().MaximumLength(Passwords.MaxLength);
         }
     }

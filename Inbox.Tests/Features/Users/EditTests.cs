@@ -143,6 +143,7 @@ public sealed class EditTests(InboxApp app) : IClassFixture<InboxApp>
     [InlineData("""{"active":"no"}""", null)]
     [InlineData("""{"role":["admin"]}""", null)]
     [InlineData("""{"name":"X",""", null)]
+    [InlineData("""{"name":"nul\u0000here"}""", "name")]
     public async Task Bad_edit_input_is_a_400_problem(string json, string? field)
     {
         var admin = await app.SignUpAsync();
