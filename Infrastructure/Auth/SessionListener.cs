@@ -19,7 +19,12 @@ namespace Inbox.Infrastructure.Auth;
 /// a loss is noticed within a few seconds rather than at the next TCP timeout.
 /// </para>
 /// </summary>
-public sealed class SessionListener(InboxDatabase database, SessionRevocations revocations, IClock clock, ILogger<SessionListener> logger)
+public sealed class SessionListener(
+    InboxDatabase database,
+    DatabaseReadiness readiness,
+    SessionRevocations revocations,
+    IClock clock,
+    ILogger<SessionListener> logger)
     : BackgroundService
 {
     static readonly TimeSpan IdleProbe = TimeSpan.FromSeconds(2);
@@ -40,6 +45,18 @@ public sealed class SessionListener(InboxDatabase database, SessionRevocations r
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The reload reads the sessions table: wait for the migrator (which says itself when the database is away).
+        // Meanwhile the set is unsynced, so checks go to the database.
+        try
+        {
+            while (!readiness.Migrated)
+                await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         var retry = FirstRetry;
         var down = false;
         var first = true;

@@ -64,4 +64,19 @@ public sealed class RevocationSetTests(InboxApp app) : IClassFixture<InboxApp>
         // This set heard nothing (it has no listener): only the database can tell it.
         Assert.False(await set.IsLiveAsync(session, CancellationToken.None));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task With_the_database_away_before_the_first_load_a_token_is_neither_let_in_nor_called_bad()
+    {
+        var user = await app.SignUpAsync();
+        // Same signing key, no database: the instance can check the signature but not whether the session ended.
+        await using var away = new InboxApp().With("DATABASE_URL", "Host=127.0.0.1;Port=1;Database=nothing;Username=nobody;Timeout=2");
+        await away.InitializeAsync();
+
+        var response = await away.ClientFor(user).GetAsync("/api/me");
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.False(away.Revocations().IsSynced);
+    }
 }
