@@ -34,6 +34,7 @@ public sealed class SessionListener(
     static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
     static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(5);
     static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(10);
 
     volatile int _processId;
 
@@ -131,9 +132,12 @@ public sealed class SessionListener(
     /// <summary>Everything revoked within the retention, from the source of truth; then memory alone decides again.</summary>
     async Task ReloadAsync(CancellationToken ct)
     {
+        // Bounded: a database that accepts the connection but hangs must not keep the listener from retrying.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ReloadTimeout);
         var since = clock.GetCurrentInstant() - revocations.Retention;
         await using var db = database.Open();
-        revocations.Loaded(await RevocationData.RevokedSinceAsync(db, since, ct));
+        revocations.Loaded(await RevocationData.RevokedSinceAsync(db, since, timeout.Token));
     }
 
     /// <summary>The service's database with its own short timeouts, unpooled, named so an operator can see it in pg_stat_activity.</summary>
