@@ -12,8 +12,11 @@ public sealed class AccessTokenKey(byte[] bytes)
 }
 
 /// <summary>Issues the short-lived HMAC-SHA256 access tokens users present as <c>Authorization: Bearer</c>.</summary>
-public sealed class AccessTokens(AccessTokenKey key, IOptions<AuthOptions> options, IClock clock)
+public sealed class AccessTokens(AccessTokenKey key, IOptions<AuthOptions> options, SessionRevocations revocations, IClock clock)
 {
+    /// <summary>How far past its expiry a token is still accepted (clocks of instances differ a little).</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     static readonly JsonWebTokenHandler Handler = new();
 
     public (string Token, Instant ExpiresAt) Issue(UserRow user, Guid sessionId)
@@ -43,16 +46,23 @@ public sealed class AccessTokens(AccessTokenKey key, IOptions<AuthOptions> optio
     readonly TokenValidationParameters _validation = ValidationParameters(key, options.Value);
 
     /// <summary>
-    /// The caller a token names, or null when it fails <see cref="ValidationParameters"/>: the same check the bearer
-    /// handler makes, for <c>/ws</c>, which keeps only the small <see cref="Caller"/> for the socket's whole life
-    /// instead of the request-scoped handler's cached result (the parsed token and its principal).
+    /// The caller a token names, or null when it fails <see cref="ValidationParameters"/> or its session has ended:
+    /// the same checks the bearer handler makes (<see cref="AuthSetup"/>), for <c>/ws</c>, which keeps only the small
+    /// <see cref="Caller"/> for the socket's whole life instead of the request-scoped handler's cached result (the
+    /// parsed token and its principal).
     /// </summary>
-    public async Task<Caller?> ValidateAsync(string token)
+    public async Task<Caller?> ValidateAsync(string token, CancellationToken ct = default)
     {
         if (token.Length == 0) return null;
         var result = await Handler.ValidateTokenAsync(token, _validation);
-        return result.IsValid ? new ClaimsPrincipal(result.ClaimsIdentity).Caller() : null;
+        if (!result.IsValid) return null;
+        var caller = new ClaimsPrincipal(result.ClaimsIdentity).Caller();
+        return await SessionIsLiveAsync(caller.SessionId, revocations, ct) ? caller : null;
     }
+
+    /// <summary>Every access token names its session; one without a session, or of a session that ended, is refused.</summary>
+    public static async ValueTask<bool> SessionIsLiveAsync(Guid? sessionId, SessionRevocations revocations, CancellationToken ct) =>
+        sessionId is { } id && await revocations.IsLiveAsync(id, ct);
 
     /// <summary>
     /// What a token must satisfy: our issuer and audience, unexpired (30 s of skew at most, not the default
@@ -71,7 +81,7 @@ public sealed class AccessTokens(AccessTokenKey key, IOptions<AuthOptions> optio
         ValidateIssuerSigningKey = true,
         RequireExpirationTime = true,
         RequireSignedTokens = true,
-        ClockSkew = TimeSpan.FromSeconds(30),
+        ClockSkew = ClockSkew,
         NameClaimType = InboxClaims.Name,
         RoleClaimType = InboxClaims.Role,
     };

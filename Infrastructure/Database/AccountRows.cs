@@ -19,6 +19,8 @@ public sealed class UserRow
     [Column("email"), NotNull] public string Email { get; set; } = "";
     [Column("password_hash"), NotNull] public string PasswordHash { get; set; } = "";
     [Column("role"), NotNull] public string Role { get; set; } = "";
+    /// <summary>False once an admin deactivated the user: no sign-in, no refresh, every session revoked.</summary>
+    [Column("active")] public bool Active { get; set; } = true;
     [Column("created_at")] public Instant CreatedAt { get; set; }
 }
 

@@ -9,6 +9,8 @@ namespace Inbox.Features.Auth.Login;
 /// </summary>
 public sealed class Endpoint(InboxDb db, Sessions sessions, LoginThrottle throttle) : Endpoint<Request, Response>
 {
+    const string BadCredentials = "The email or password is incorrect.";
+
     public override void Configure()
     {
         Post("/api/auth/login");
@@ -25,10 +27,13 @@ public sealed class Endpoint(InboxDb db, Sessions sessions, LoginThrottle thrott
         }
 
         var user = await Data.FindByEmailAsync(db, req.Email, ct);
-        if (!Passwords.Verify(user?.PasswordHash, req.Password) || user is null)
-            ThrowError("The email or password is incorrect.", StatusCodes.Status401Unauthorized);
+        // A deactivated user gets the bad-credentials answer, after the same hashing work: nothing tells them apart.
+        if (!Passwords.Verify(user?.PasswordHash, req.Password) || user is null || !user.Active)
+            ThrowError(BadCredentials, StatusCodes.Status401Unauthorized);
 
         await using var tx = await db.BeginTransactionAsync(ct);
+        if (!await Data.LockIfActiveAsync(db, user.Id, ct))
+            ThrowError(BadCredentials, StatusCodes.Status401Unauthorized);
         var tokens = await sessions.StartAsync(db, user, ct);
         await tx.CommitAsync(ct);
 

@@ -1,3 +1,5 @@
+using Inbox.Features.Users;
+
 namespace Inbox.Features.Auth.Login;
 
 public sealed class Request

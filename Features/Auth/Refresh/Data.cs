@@ -8,7 +8,8 @@ static class Data
 {
     /// <summary>
     /// The token with its session and user, row-locked: two refreshes racing on one token are serialised, so the
-    /// second sees the first one's spend and is treated as reuse.
+    /// second sees the first one's spend and is treated as reuse; and a refresh racing a deactivation either ends
+    /// before it (and the deactivation revokes the session it extended) or sees its revoked session and inactive user.
     /// </summary>
     public static Task<PresentedToken?> FindForUpdateAsync(InboxDb db, byte[] tokenHash, CancellationToken ct) =>
         (from t in db.RefreshTokens
@@ -21,8 +22,4 @@ static class Data
 
     public static Task SpendAsync(InboxDb db, Guid tokenId, Instant now, CancellationToken ct) =>
         db.RefreshTokens.Where(t => t.Id == tokenId).Set(t => t.SpentAt, now).UpdateAsync(ct);
-
-    /// <summary>Ends the whole family: no token of the session can be exchanged again.</summary>
-    public static Task RevokeSessionAsync(InboxDb db, Guid sessionId, Instant now, CancellationToken ct) =>
-        db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null).Set(s => s.RevokedAt, now).UpdateAsync(ct);
 }

@@ -28,12 +28,14 @@ public sealed class Endpoint(InboxDb db, Sessions sessions, LoginThrottle thrott
         var now = clock.NowForDatabase();
         await using var tx = await db.BeginTransactionAsync(ct);
         var presented = await Data.FindForUpdateAsync(db, hash, ct);
-        if (presented is null || presented.Session.RevokedAt is not null || presented.Token.ExpiresAt <= now)
+        // A deactivated user's sessions are revoked already; the active check is a second lock on the same door.
+        if (presented is null || presented.Session.RevokedAt is not null || presented.Token.ExpiresAt <= now || !presented.User.Active)
             ThrowError("The refresh token is invalid or expired; sign in again.", StatusCodes.Status401Unauthorized);
 
         if (presented.Token.SpentAt is not null)
         {
-            await Data.RevokeSessionAsync(db, presented.Session.Id, now, ct);
+            // The whole family ends, everywhere: its access tokens too, not only its refresh tokens.
+            await RevocationData.RevokeSessionAsync(db, presented.Session.Id, presented.Session.UserId, now, ct);
             await tx.CommitAsync(ct);
             revocations.Revoked(presented.Session.Id);
             ThrowError("The refresh token was already used; the session has been ended. Sign in again.", StatusCodes.Status401Unauthorized);

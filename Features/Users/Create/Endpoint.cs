@@ -17,7 +17,7 @@ public sealed class Request
             RuleFor(x => x.Name).ValidName();
             RuleFor(x => x.Email).ValidEmail();
             RuleFor(x => x.Password).ValidPassword();
-            RuleFor(x => x.Role).Must(r => r is InboxRoles.Admin or InboxRoles.Agent).WithMessage("'role' must be \"admin\" or \"agent\".");
+            RuleFor(x => x.Role).ValidRole();
         }
     }
 }

@@ -150,6 +150,8 @@ public sealed class Tests(InboxApp app) : IClassFixture<InboxApp>
     [InlineData("/api/auth/login", """{"email":"a@example.com"}""", "password")]
     [InlineData("/api/auth/login", """{"password":"x"}""", "email")]
     [InlineData("/api/auth/login", """{"email":42,"password":"x"}""", null)]
+    [InlineData("/api/auth/login", """{"email":"a\u0000@example.com","password":"x"}""", "email")]
+    [InlineData("/api/auth/login", """{"email":null,"password":"x"}""", "email")]
     [InlineData("/api/auth/login", """"{"email":"a@example.com","password":"x"""", null)]
     [InlineData("/api/auth/refresh", """{}""", "refreshToken")]
     [InlineData("/api/auth/refresh", """{"refreshToken":["a"]}""", null)]
