@@ -1,5 +1,6 @@
 using LinqToDB.Data;
 using LinqToDB.Mapping;
+using Inbox.Features.Shapes;
 
 namespace Inbox.Features.Conversations;
 

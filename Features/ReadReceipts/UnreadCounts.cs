@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Inbox.Infrastructure.Events;
 using LinqToDB.Data;
 using LinqToDB.Mapping;
+using Inbox.Features.Events;
 
 namespace Inbox.Features.ReadReceipts;
 

@@ -12,10 +12,6 @@ static class Data
             "SELECT 1 FROM conversations WHERE id = @id AND account_id = @account", ct,
             new DataParameter("id", conversationId), new DataParameter("account", accountId))).Count > 0;
 
-    /// <summary>An access token outlives a logout by up to its lifetime; a socket must not.</summary>
-    public static Task<bool> SessionIsLiveAsync(InboxDb db, Guid sessionId, Guid userId, CancellationToken ct) =>
-        db.Sessions.AnyAsync(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null, ct);
-
     /// <summary>This instance's count of a user's sockets (0 deletes the row), and the user's last-seen time.</summary>
     public static Task SetConnectionsAsync(InboxDb db, Guid instanceId, Guid accountId, Guid userId, int connections, Guid? viewing, Instant now, CancellationToken ct) =>
         db.ExecuteAsync(

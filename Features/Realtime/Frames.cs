@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Inbox.Features.Conversations;
 using Inbox.Infrastructure.Json;
+using Inbox.Features.Shapes;
 
 namespace Inbox.Features.Realtime;
 

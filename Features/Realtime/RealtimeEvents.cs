@@ -1,4 +1,5 @@
 using Inbox.Infrastructure.Events;
+using Inbox.Features.Events;
 
 namespace Inbox.Features.Realtime;
 

@@ -12,7 +12,6 @@ public sealed class RealtimeMiddleware(
     RequestDelegate next,
     Hub hub,
     FrameHandler handler,
-    InboxDatabase database,
     AccessTokens tokens,
     IOptions<RealtimeOptions> options,
     IHostEnvironment environment,
@@ -36,8 +35,9 @@ public sealed class RealtimeMiddleware(
             return;
         }
 
-        var caller = await tokens.ValidateAsync(PresentedToken(context.Request));
-        if (caller?.UserId is null || caller.SessionId is null || !await SessionIsLiveAsync(caller, context.RequestAborted))
+        // ValidateAsync also refuses a token whose session ended (logout, revoked family, deactivated user) on any instance.
+        var caller = await tokens.ValidateAsync(PresentedToken(context.Request), context.RequestAborted);
+        if (caller?.UserId is null || caller.SessionId is null)
         {
             await Problem.WriteAsync(context, StatusCodes.Status401Unauthorized, "Open the socket with ?access_token=<a valid access token>.");
             return;
@@ -70,12 +70,6 @@ public sealed class RealtimeMiddleware(
         if (request.Query.TryGetValue("access_token", out var token)) return token.ToString();
         var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-    }
-
-    async Task<bool> SessionIsLiveAsync(Caller caller, CancellationToken ct)
-    {
-        await using var db = database.Open();
-        return await Data.SessionIsLiveAsync(db, caller.SessionId!.Value, caller.UserId!.Value, ct);
     }
 
     bool OriginAllowed(HttpContext context)

@@ -1,23 +1,12 @@
 using System.Threading.Channels;
-using Inbox.Features.Conversations;
 
 namespace Inbox.Infrastructure.Events;
 
-// Everything a client may want pushed over a WebSocket is raised here, once, after the change has committed.
-// Payloads are the contract's wire shapes (Features/Conversations/Shapes.cs), so the realtime hub forwards them
-// as they are: message.created, conversation.updated (the conversation without the caller-specific
-// unreadCount/muted), read.updated and unread.updated.
-
+/// <summary>
+/// An event of one account, raised once after the change it describes has committed. The events themselves are
+/// feature types (Features/Events); this folder only carries them.
+/// </summary>
 public abstract record InboxEvent(Guid AccountId);
-
-public sealed record MessageCreated(Guid AccountId, Guid ConversationId, MessageResponse Message) : InboxEvent(AccountId);
-
-public sealed record ConversationUpdated(Guid AccountId, ConversationView Conversation) : InboxEvent(AccountId);
-
-public sealed record ReadUpdated(Guid AccountId, ReceiptResponse Receipt) : InboxEvent(AccountId);
-
-/// <summary>For one user: their unread count in one conversation, and their total over unmuted conversations.</summary>
-public sealed record UnreadUpdated(Guid AccountId, Guid UserId, Guid ConversationId, long UnreadCount, long Total) : InboxEvent(AccountId);
 
 /// <summary>
 /// The one publisher of inbox events. <see cref="Publish"/> never blocks and never throws: call it only after the

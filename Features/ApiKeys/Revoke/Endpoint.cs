@@ -28,10 +28,7 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request>
             .Set(k => k.RevokedAt, now)
             .UpdateAsync(ct);
         if (revoked == 0)
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such API key.");
-            return;
-        }
+            ThrowError("No such API key.", StatusCodes.Status404NotFound);
         await Send.NoContentAsync(ct);
     }
 }

@@ -1,6 +1,8 @@
 using Inbox.Features.ReadReceipts;
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
+using Inbox.Features.Shapes;
+using Inbox.Features.Events;
 
 namespace Inbox.Features.Conversations.Edit;
 
@@ -21,10 +23,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
         req.Id = Route<Guid>("id");
         var caller = User.Caller();
         if (!await Data.ExistsAsync(db, caller.AccountId, req.Id, ct))
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-            return;
-        }
+            ThrowError("No such conversation.", StatusCodes.Status404NotFound);
         if (req.AssigneeId is { } assignee && !await Data.IsUserOfAccountAsync(db, caller.AccountId, assignee, ct))
             ThrowError(r => r.AssigneeId!, "No such user in this account.");
 

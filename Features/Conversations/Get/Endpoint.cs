@@ -1,3 +1,5 @@
+using Inbox.Features.Shapes;
+
 namespace Inbox.Features.Conversations.Get;
 
 public sealed class Request
@@ -18,10 +20,7 @@ public sealed class Endpoint(InboxDb db) : Endpoint<Request, ConversationRespons
         var caller = User.Caller();
         var conversation = await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, req.Id, ct);
         if (conversation is null)
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-            return;
-        }
+            ThrowError("No such conversation.", StatusCodes.Status404NotFound);
         await Send.OkAsync(conversation, ct);
     }
 }

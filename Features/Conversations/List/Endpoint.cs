@@ -1,3 +1,5 @@
+using Inbox.Features.Shapes;
+
 namespace Inbox.Features.Conversations.List;
 
 /// <summary>

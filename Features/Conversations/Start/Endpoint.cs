@@ -1,5 +1,7 @@
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
+using Inbox.Features.Shapes;
+using Inbox.Features.Events;
 
 namespace Inbox.Features.Conversations.Start;
 

@@ -1,4 +1,4 @@
-using Inbox.Features.Conversations;
+using Inbox.Features.Shapes;
 
 namespace Inbox.Features.Messages.List;
 
@@ -21,10 +21,7 @@ public sealed class Endpoint(InboxDb db) : Endpoint<Request, Page<MessageRespons
     {
         var accountId = User.Caller().AccountId;
         if (!await Data.ConversationExistsAsync(db, accountId, req.Id, ct))
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-            return;
-        }
+            ThrowError("No such conversation.", StatusCodes.Status404NotFound);
 
         long? afterSeq = null;
         if (req.After is { } after)

@@ -1,7 +1,8 @@
-using Inbox.Features.Conversations;
 using Inbox.Features.ReadReceipts;
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
+using Inbox.Features.Shapes;
+using Inbox.Features.Events;
 
 namespace Inbox.Features.Messages.Send;
 
@@ -38,10 +39,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
         SetSender(message, caller);
         var posted = await Data.PostAsync(db, message, ct);
         if (posted is null)
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-            return;
-        }
+            ThrowError("No such conversation.", StatusCodes.Status404NotFound);
         message.Seq = posted.Seq;
         message.SenderName = posted.SenderName;
         // Whose unread count this post changes: every other participant, and the poster only if they just joined

@@ -1,4 +1,4 @@
-using Inbox.Features.Conversations;
+using Inbox.Features.Shapes;
 
 namespace Inbox.Features.ReadReceipts.List;
 
@@ -20,10 +20,7 @@ public sealed class Endpoint(InboxDb db) : Endpoint<Request, IReadOnlyList<Recei
     {
         var accountId = User.Caller().AccountId;
         if (!await db.Conversations.AnyAsync(c => c.Id == req.Id && c.AccountId == accountId, ct))
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-            return;
-        }
+            ThrowError("No such conversation.", StatusCodes.Status404NotFound);
         var receipts = await db.ParticipantUnread
             .Where(p => p.ConversationId == req.Id && p.AccountId == accountId)
             .OrderBy(p => p.JoinedAt).ThenBy(p => p.UserId)

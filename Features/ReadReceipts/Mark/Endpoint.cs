@@ -1,6 +1,6 @@
-using Inbox.Features.Conversations;
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
+using Inbox.Features.Shapes;
 
 namespace Inbox.Features.ReadReceipts.Mark;
 
@@ -23,10 +23,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
         var caller = User.Caller();
         var (outcome, receipt) = await MarkRead.RunAsync(db, events, unread, caller.AccountId, caller.UserId!.Value, req.Id, req.MessageId, clock.NowForDatabase(), ct);
         if (outcome == MarkReadOutcome.ConversationNotFound)
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-            return;
-        }
+            ThrowError("No such conversation.", StatusCodes.Status404NotFound);
         if (outcome == MarkReadOutcome.MessageNotFound) ThrowError(r => r.MessageId!, "No such message in this conversation.");
         await Send.OkAsync(receipt!, ct);
     }

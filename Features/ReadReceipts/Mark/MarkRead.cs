@@ -1,5 +1,6 @@
-using Inbox.Features.Conversations;
 using Inbox.Infrastructure.Events;
+using Inbox.Features.Shapes;
+using Inbox.Features.Events;
 
 namespace Inbox.Features.ReadReceipts.Mark;
 

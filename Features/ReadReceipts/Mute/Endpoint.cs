@@ -37,10 +37,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, UnreadCounts unread) : En
         var caller = User.Caller();
         var me = caller.UserId!.Value;
         if (!await Data.ConversationExistsAsync(db, caller.AccountId, req.Id, ct))
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-            return;
-        }
+            ThrowError("No such conversation.", StatusCodes.Status404NotFound);
         var muted = req.Muted!.Value;
         var changed = muted
             ? await Data.MuteAsync(db, caller.AccountId, req.Id, me, clock.NowForDatabase(), ct)

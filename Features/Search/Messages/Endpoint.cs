@@ -1,4 +1,4 @@
-using Inbox.Features.Conversations;
+using Inbox.Features.Shapes;
 
 namespace Inbox.Features.Search.Messages;
 
@@ -20,10 +20,7 @@ public sealed class Endpoint(InboxDb db) : Endpoint<Request, Page<Response>>
         if (!await Data.HasSearchableWordsAsync(db, req.Q!, ct))
             ThrowError(r => r.Q!, "The query has no words to search for (only stop words or punctuation).");
         if (req.ConversationId is { } conversationId && !await Data.ConversationExistsAsync(db, accountId, conversationId, ct))
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such conversation.");
-            return;
-        }
+            ThrowError("No such conversation.", StatusCodes.Status404NotFound);
 
         var hits = await Data.SearchAsync(db, accountId, req.Q!, req.ConversationId, req.FromInstant, req.ToInstant,
             KeysetCursor.DecodeRank(req.Cursor), req.Take + 1, ct);

@@ -1,4 +1,4 @@
-using Inbox.Features.Conversations;
+using Inbox.Features.Shapes;
 
 namespace Inbox.Features.Search.Messages;
 

@@ -20,10 +20,7 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Ticke
         await using var tx = await db.BeginTransactionAsync(ct);
         var ticket = await Data.LockAsync(db, caller.AccountId, req.Id, ct);
         if (ticket is null)
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such ticket.");
-            return;
-        }
+            ThrowError("No such ticket.", StatusCodes.Status404NotFound);
         if (!Workflow.Allows(ticket.Status, req.Status!))
             ThrowError(Workflow.RefusalDetail(ticket.Status, req.Status!), StatusCodes.Status409Conflict);
 

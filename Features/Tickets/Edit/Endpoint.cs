@@ -24,10 +24,7 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Ticke
             ? await Data.FindAsync(db, accountId, req.Id, ct)
             : await Data.UpdateAsync(db, accountId, req, clock.NowForDatabase(), ct);
         if (ticket is null)
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such ticket.");
-            return;
-        }
+            ThrowError("No such ticket.", StatusCodes.Status404NotFound);
         await Send.OkAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), ct);
     }
 }

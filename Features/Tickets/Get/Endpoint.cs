@@ -19,10 +19,7 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Ticke
         var accountId = User.Caller().AccountId;
         var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == req.Id && t.AccountId == accountId, ct);
         if (ticket is null)
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such ticket.");
-            return;
-        }
+            ThrowError("No such ticket.", StatusCodes.Status404NotFound);
         await Send.OkAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), ct);
     }
 }

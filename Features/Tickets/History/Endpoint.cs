@@ -21,10 +21,7 @@ public sealed class Endpoint(InboxDb db) : Endpoint<Request, IReadOnlyList<Respo
     {
         var accountId = User.Caller().AccountId;
         if (!await Data.TicketExistsAsync(db, accountId, req.Id, ct))
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status404NotFound, "No such ticket.");
-            return;
-        }
+            ThrowError("No such ticket.", StatusCodes.Status404NotFound);
         await Send.OkAsync(await Data.ListAsync(db, accountId, req.Id, ct), ct);
     }
 }

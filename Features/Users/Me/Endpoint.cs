@@ -16,8 +16,7 @@ public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<UserResponse>
         if (user is null)
         {
             // The token outlived its user (deleted since it was issued).
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status401Unauthorized, "This user no longer exists.");
-            return;
+            ThrowError("This user no longer exists.", StatusCodes.Status401Unauthorized);
         }
         await Send.OkAsync(UserResponse.From(user), ct);
     }

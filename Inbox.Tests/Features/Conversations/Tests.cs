@@ -1,6 +1,6 @@
-using Inbox.Features.Conversations;
 using Inbox.Infrastructure.Events;
 using Xunit.Abstractions;
+using Inbox.Features.Events;
 
 namespace Inbox.Tests.Features.Conversations;
 

@@ -55,6 +55,7 @@ public sealed class MalformedApp : InboxApp
             ["{adminEmail}"] = Admin.Email,
             ["{refreshToken}"] = refresh.RefreshToken,
             ["{agentRefreshToken}"] = Agent.RefreshToken,
+            ["{agentId}"] = Agent.Id.ToString(),
             ["{apiKey}"] = spareKey.Id.ToString(),
             ["{conversation}"] = conversation,
             ["{message}"] = message,

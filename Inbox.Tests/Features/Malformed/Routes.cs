@@ -80,6 +80,12 @@ public static class Routes
             Fields = [new("name", FieldKind.Text), new("email", FieldKind.Text), new("password", FieldKind.Text), new("role", FieldKind.Choice)],
         },
         new("GET", "/api/users", Admin, 200),
+        new("PATCH", "/api/users/{agentId}", Admin, 200)
+        {
+            Body = _ => new JsonObject { ["name"] = "Ada Agent", ["role"] = "agent", ["active"] = true },
+            Fields = [new("name", FieldKind.Text), new("role", FieldKind.Choice), new("active", FieldKind.Bool)],
+            EmptyBodyIsValid = true,
+        },
         new("POST", "/api/api-keys", Admin, 201)
         {
             Body = _ => new JsonObject { ["name"] = "sweep" },

@@ -1,6 +1,7 @@
 using Inbox.Infrastructure.Events;
 using Inbox.Tests.Features.Conversations;
 using Xunit.Abstractions;
+using Inbox.Features.Events;
 
 namespace Inbox.Tests.Features.Messages;
 

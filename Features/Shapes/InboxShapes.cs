@@ -1,8 +1,8 @@
-namespace Inbox.Features.Conversations;
+namespace Inbox.Features.Shapes;
 
-// The contract's wire shapes for conversations, messages and receipts. HTTP answers and the in-process events
-// (Infrastructure/Events, which the WebSocket hub forwards) carry these very records, so a frame and an HTTP body
-// can never disagree. Shared at the area level like Features/Users/UserResponse.cs.
+// The contract's wire shapes for conversations, messages and receipts, shared by every area of the inbox (its
+// HTTP answers, search, and the events of Features/Events that the WebSocket hub forwards), so a frame and an
+// HTTP body can never disagree.
 
 public sealed record ContactResponse(string? Name, string? Email, string? Phone, string? ExternalId);
 
