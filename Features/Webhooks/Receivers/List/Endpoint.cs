@@ -1,7 +1,4 @@
-namespace Inbox.Features.Webhooks.Endpoints.List;
-
-/// <summary><c>enabled</c> turns false once a receiver answered 410 Gone.</summary>
-public sealed record Response(Guid Id, string Url, IReadOnlyList<string> Events, bool Enabled, Instant CreatedAt);
+namespace Inbox.Features.Webhooks.Receivers.List;
 
 /// <summary>The account's endpoints, oldest first, without their secrets.</summary>
 public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<IReadOnlyList<Response>>
@@ -14,11 +11,7 @@ public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<IReadOnlyList<
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var accountId = User.Caller().AccountId;
-        var rows = await db.WebhookEndpoints
-            .Where(e => e.AccountId == accountId && e.DeletedAt == null)
-            .OrderBy(e => e.CreatedAt).ThenBy(e => e.Id)
-            .ToListAsync(ct);
+        var rows = await Data.ListAsync(db, User.Caller().AccountId, ct);
         await Send.OkAsync(rows.Select(e => new Response(e.Id, e.Url, e.Events, e.Enabled, e.CreatedAt)).ToList(), ct);
     }
 }
