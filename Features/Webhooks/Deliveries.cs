@@ -4,8 +4,8 @@ using LinqToDB.Mapping;
 namespace Inbox.Features.Webhooks;
 
 /// <summary>
-/// The delivery state machine, shared by every way an event is posted (the sweep, its retries, replays, the test
-/// route): a failed attempt is retried after 30 s, 2 min, 10 min and 1 h (each ±20 % so that receivers coming
+/// The delivery state machine, shared by every way an event is posted (the dispatcher's posts of new events,
+/// retries and replays, and the test route): a failed attempt is retried after 30 s, 2 min, 10 min and 1 h (each ±20 % so that receivers coming
 /// back are not hit by every sender at once), then the delivery is given up; a 2xx delivers it; a 410 Gone
 /// disables the endpoint and gives up everything still pending for it. Each attempt is logged before it is posted
 /// and its outcome filled in after, so one whose outcome is unknown (the service stopped or died while posting) is
@@ -15,7 +15,7 @@ public static class Deliveries
 {
     /// <summary>
     /// The delays before retries 1..4. Persisted as <c>next_attempt_at</c> rather than slept through in memory
-    /// (which is what Polly's retry strategy would do), so a retry survives a restart and never holds a sweep.
+    /// (which is what Polly's retry strategy would do), so a retry survives a restart and never holds a run.
     /// </summary>
     public static readonly IReadOnlyList<Duration> RetryDelays =
         [Duration.FromSeconds(30), Duration.FromMinutes(2), Duration.FromMinutes(10), Duration.FromHours(1)];

@@ -7,7 +7,7 @@ static class Data
 
     /// <summary>
     /// The test event is a delivery of one attempt like any other, so it is logged and can be replayed. This
-    /// request posts it under a lease, so the sweep leaves it alone; it becomes the sweep's only if the lease runs
+    /// request posts it under a lease, so the dispatcher leaves it alone; it becomes the dispatcher's only if the lease runs
     /// out with the delivery still pending, that is when the process died while posting it (at least once, as for
     /// every event).
     /// </summary>
