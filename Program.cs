@@ -1,5 +1,7 @@
+using Inbox.Features.Cron;
 using Inbox.Features.ReadReceipts;
 using Inbox.Features.Realtime;
+using Inbox.Features.Tickets.Overdue;
 using Inbox.Features.Webhooks;
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Json;
@@ -28,7 +30,9 @@ builder.Services.AddInboxEvents();
 builder.Services.AddSingleton<UnreadCounts>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<UnreadCounts>());
 builder.Services.AddRealtime(builder.Configuration);
-builder.Services.AddOverdueWebhooks(builder.Configuration);
+builder.Services.AddWebhooks(builder.Configuration);
+builder.Services.AddOverdueSweep();
+builder.Services.AddCron(builder.Configuration);
 builder.Services.AddFastEndpoints();
 
 var app = builder.Build();

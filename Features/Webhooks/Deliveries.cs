@@ -1,8 +1,11 @@
+using LinqToDB.Data;
+using LinqToDB.Mapping;
+
 namespace Inbox.Features.Webhooks;
 
 /// <summary>
-/// The delivery state machine, shared by every way an event is posted (the sweep, its retries, replays, the test
-/// route): a failed attempt is retried after 30 s, 2 min, 10 min and 1 h (each ±20 % so that receivers coming
+/// The delivery state machine, shared by every way an event is posted (the dispatcher's posts of new events,
+/// retries and replays, and the test route): a failed attempt is retried after 30 s, 2 min, 10 min and 1 h (each ±20 % so that receivers coming
 /// back are not hit by every sender at once), then the delivery is given up; a 2xx delivers it; a 410 Gone
 /// disables the endpoint and gives up everything still pending for it. Each attempt is logged before it is posted
 /// and its outcome filled in after, so one whose outcome is unknown (the service stopped or died while posting) is
@@ -12,7 +15,7 @@ public static class Deliveries
 {
     /// <summary>
     /// The delays before retries 1..4. Persisted as <c>next_attempt_at</c> rather than slept through in memory
-    /// (which is what Polly's retry strategy would do), so a retry survives a restart and never holds a sweep.
+    /// (which is what Polly's retry strategy would do), so a retry survives a restart and never holds a run.
     /// </summary>
     public static readonly IReadOnlyList<Duration> RetryDelays =
         [Duration.FromSeconds(30), Duration.FromMinutes(2), Duration.FromMinutes(10), Duration.FromHours(1)];
@@ -146,6 +149,38 @@ public static class Deliveries
     }
 
     /// <summary>
+    /// Leases the next due delivery of an enabled endpoint. SKIP LOCKED lets instances pick side by side without
+    /// waiting on each other; the lease keeps others off it while it is being posted (outside any transaction),
+    /// and lets another instance take it over if this one dies before recording the attempt.
+    /// </summary>
+    public static async Task<DueDelivery?> LeaseNextDueAsync(InboxDb db, Instant now, Instant leaseUntil, CancellationToken ct) =>
+        (await db.QueryToListAsync<DueDelivery>(
+            """
+            UPDATE webhook_deliveries d
+            SET leased_until = @leaseUntil
+            FROM (SELECT dd.id
+                  FROM webhook_deliveries dd
+                  JOIN webhook_endpoints e ON e.id = dd.endpoint_id AND e.enabled AND e.deleted_at IS NULL
+                  WHERE dd.state = 'pending' AND dd.next_attempt_at <= @now AND (dd.leased_until IS NULL OR dd.leased_until <= @now)
+                  ORDER BY dd.next_attempt_at, dd.id
+                  LIMIT 1
+                  FOR UPDATE OF dd SKIP LOCKED) due,
+                 webhook_endpoints ep
+            WHERE d.id = due.id AND ep.id = d.endpoint_id
+            RETURNING d.id, d.account_id, d.endpoint_id, d.ticket_id, d.event_id, d.type, d.payload, d.attempts, d.max_attempts, ep.url, ep.secret
+            """, ct,
+            new DataParameter("now", now), new DataParameter("leaseUntil", leaseUntil))).FirstOrDefault();
+
+    /// <summary>Retention: log rows past it, then finished deliveries no log row points at any more.</summary>
+    public static async Task DeleteExpiredAsync(InboxDb db, Instant cutoff, CancellationToken ct)
+    {
+        await db.WebhookNotifications.Where(n => n.SentAt < cutoff).DeleteAsync(ct);
+        await db.WebhookDeliveries
+            .Where(d => d.State != DeliveryState.Pending && d.CreatedAt < cutoff && !db.WebhookNotifications.Any(n => n.DeliveryId == d.Id))
+            .DeleteAsync(ct);
+    }
+
+    /// <summary>
     /// An endpoint that is disabled or deleted takes no more posts: whatever was still due for it is given up. An
     /// attempt left open by an instance that died while posting (its lease has run out) would otherwise stay "in
     /// progress" for good, since nobody takes the delivery over to close it: it is closed here. One still leased is
@@ -167,4 +202,26 @@ public static class Deliveries
             .Set(d => d.LeasedUntil, (Instant?)null)
             .UpdateAsync(ct);
     }
+}
+
+/// <summary>A delivery this instance has just leased, with where and how to post it.</summary>
+public sealed class DueDelivery
+{
+    [Column("id")] public Guid Id { get; set; }
+    [Column("account_id")] public Guid AccountId { get; set; }
+    [Column("endpoint_id")] public Guid EndpointId { get; set; }
+    [Column("ticket_id")] public Guid? TicketId { get; set; }
+    [Column("event_id")] public string EventId { get; set; } = "";
+    [Column("type")] public string Type { get; set; } = "";
+    [Column("payload")] public string Payload { get; set; } = "";
+    [Column("attempts")] public int Attempts { get; set; }
+    [Column("max_attempts")] public int MaxAttempts { get; set; }
+    [Column("url")] public string Url { get; set; } = "";
+    [Column("secret")] public string Secret { get; set; } = "";
+
+    public WebhookDeliveryRow Row => new()
+    {
+        Id = Id, AccountId = AccountId, EndpointId = EndpointId, TicketId = TicketId, EventId = EventId, Type = Type,
+        Payload = Payload, State = DeliveryState.Pending, Attempts = Attempts, MaxAttempts = MaxAttempts,
+    };
 }

@@ -19,8 +19,8 @@ public sealed record WebhookAttempt(Instant SentAt, int? StatusCode, string? Err
 }
 
 /// <summary>
-/// Posts one signed event, once: no retry here (retries are persisted and driven by the sweep, so they survive
-/// a restart and never hold a sweep up). The client comes from IHttpClientFactory (named <see cref="ClientName"/>:
+/// Posts one signed event, once: no retry here (retries are persisted and driven by the dispatcher, so they
+/// survive a restart and never hold a run up). The client comes from IHttpClientFactory (named <see cref="ClientName"/>:
 /// no redirects, no proxy, the SSRF connect check), and one attempt is bounded by a Polly timeout that covers
 /// connecting, sending, the headers and the first 1 KB of the answer.
 /// </summary>
@@ -78,7 +78,7 @@ public sealed class WebhookSender(
         catch (Exception e)
         {
             // Whatever went wrong with this one post (refused address, connection reset, TLS, a URL that no longer
-            // parses) is this attempt's error; it must not end the sweep's run and leave the delivery leased.
+            // parses) is this attempt's error; it must not end the dispatcher's run and leave the delivery leased.
             error = Describe(e, url);
         }
         var duration = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

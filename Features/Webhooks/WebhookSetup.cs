@@ -1,14 +1,11 @@
-using System.Threading.RateLimiting;
-using Inbox.Features.Cron;
-using Inbox.Features.Tickets.Overdue;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Inbox.Features.Webhooks;
 
 public static class WebhookSetup
 {
-    /// <summary>Everything overdue-ticket webhooks need: options, the guarded HttpClient, the sweep, the cron rate limit.</summary>
-    public static IServiceCollection AddOverdueWebhooks(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The webhook engine: its options, the guarded HttpClient, the signed sender and the dispatcher that posts.</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebhookOptions>()
             .Bind(configuration.GetSection(WebhookOptions.Section))
@@ -17,10 +14,6 @@ public static class WebhookSetup
             .Validate(o => o.RetentionDays >= 1, "Webhooks:RetentionDays must be at least 1.")
             .Validate(o => o.PostTimeout > TimeSpan.Zero, "Webhooks:PostTimeout must be positive.")
             .Validate(o => o.BatchSize >= 1, "Webhooks:BatchSize must be at least 1.")
-            .ValidateOnStart();
-        services.AddOptions<CronOptions>()
-            .Bind(configuration.GetSection(CronOptions.Section))
-            .Validate(o => o.RequestsPerMinute >= 1, "Cron:RequestsPerMinute must be at least 1.")
             .ValidateOnStart();
 
         services.AddHttpClient(WebhookSender.ClientName, client =>
@@ -35,22 +28,14 @@ public static class WebhookSetup
                 // A proxy would be what the connect callback checks, not the receiver.
                 UseProxy = false,
                 UseCookies = false,
-                ConnectCallback = PublicNetwork.ConnectCallback(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.AllowPrivateNetworks),
+                ConnectCallback = PublicNetwork.ConnectCallback(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks),
                 // New connections re-resolve and re-check the host, so a DNS change is noticed within this.
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
         services.AddSingleton<WebhookSender>();
-        services.AddSingleton<OverdueSweep>();
-        services.AddHostedService(sp => sp.GetRequiredService<OverdueSweep>());
-
-        var perMinute = configuration.GetValue($"{CronOptions.Section}:{nameof(CronOptions.RequestsPerMinute)}", 6);
-        services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(CronOptions.RateLimitPolicy, context =>
-            RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = perMinute,
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            })));
+        // A singleton as well as the hosted loop: features wake it, and the overdue sweep runs it inline.
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return services;
     }
 }

@@ -6,13 +6,12 @@ using Microsoft.Extensions.Options;
 
 namespace Inbox.Features.Cron.CheckOverdue;
 
-public sealed record Response(int Checked, int Notified, int Failed, int Skipped);
-
 /// <summary>
-/// The manual (external cron) trigger of the overdue sweep: runs one sweep now and answers its counts. Anonymous
-/// but for <c>X-Cron-Secret</c>, compared in constant time; 401 when it is missing or wrong, and for everyone
-/// when no <c>Cron:Secret</c> is configured. Rate-limited per client IP. Running it during a background sweep,
-/// or on several instances, never posts a notification twice: the database decides (see OverdueSweep).
+/// The manual (external cron) trigger of the overdue sweep: runs one sweep now (its claims, then the webhook
+/// engine's posts of everything due) and answers its counts. Anonymous but for <c>X-Cron-Secret</c>, compared in
+/// constant time; 401 when it is missing or wrong, and for everyone when no <c>Cron:Secret</c> is configured.
+/// Rate-limited per client IP. Running it during a background sweep, or on several instances, never posts a
+/// notification twice: the database decides (see OverdueSweep and WebhookDispatcher).
 /// </summary>
 public sealed class Endpoint(OverdueSweep sweep, IOptions<CronOptions> options) : EndpointWithoutRequest<Response>
 {

@@ -1,30 +1,5 @@
 namespace Inbox.Features.Webhooks.Notifications.List;
 
-public sealed class Request : PageQuery
-{
-    [QueryParam] public Guid? TicketId { get; set; }
-
-    public sealed class Validator : Validator<Request>
-    {
-        public Validator() => this.AddPageRules();
-    }
-}
-
-public sealed record Response(
-    Guid Id, Guid? TicketId, Guid EndpointId, string EventId, int Attempt, int? StatusCode, string? Error, int DurationMs, Instant SentAt);
-
-static class Data
-{
-    /// <summary>The account's attempts newest first (sent_at DESC, id DESC), after the cursor's row; an index for each filter.</summary>
-    public static Task<List<WebhookNotificationRow>> ListAsync(InboxDb db, Guid accountId, Guid? ticketId, (Instant At, Guid Id)? after, int take, CancellationToken ct)
-    {
-        var query = db.WebhookNotifications.Where(n => n.AccountId == accountId);
-        if (ticketId is { } ticket) query = query.Where(n => n.TicketId == ticket);
-        if (after is var (at, id)) query = query.Where(n => n.SentAt < at || (n.SentAt == at && n.Id < id));
-        return query.OrderByDescending(n => n.SentAt).ThenByDescending(n => n.Id).Take(take).ToListAsync(ct);
-    }
-}
-
 /// <summary>The delivery log: every attempt of every event posted for the account, one page at a time.</summary>
 public sealed class Endpoint(InboxDb db) : Endpoint<Request, Page<Response>>
 {

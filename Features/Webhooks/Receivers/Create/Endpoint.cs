@@ -1,29 +1,7 @@
 using Inbox.Infrastructure.Time;
 using Microsoft.Extensions.Options;
 
-namespace Inbox.Features.Webhooks.Endpoints.Create;
-
-public sealed class Request
-{
-    public const int MaxEvents = 10;
-
-    public string? Url { get; set; }
-    public string?[]? Events { get; set; }
-
-    public sealed class Validator : Validator<Request>
-    {
-        public Validator()
-        {
-            RuleFor(x => x.Url).NotEmpty().MaximumLength(WebhookUrl.MaxLength);
-            RuleFor(x => x.Events).NotEmpty().Must(e => e is null || e.Length <= MaxEvents).WithMessage($"'{{PropertyName}}' must not list more than {MaxEvents} events.");
-            RuleForEach(x => x.Events).Must(e => e is not null && WebhookEvents.Subscribable.Contains(e))
-                .WithMessage($"Each event must be one of: {string.Join(", ", WebhookEvents.Subscribable)}.");
-        }
-    }
-}
-
-/// <summary><c>secret</c> is in this answer only.</summary>
-public sealed record Response(Guid Id, string Url, IReadOnlyList<string> Events, string Secret, Instant CreatedAt);
+namespace Inbox.Features.Webhooks.Receivers.Create;
 
 /// <summary>
 /// Adds an endpoint to the caller's account. The URL must be https in Production and must not point at a
@@ -54,7 +32,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IHostEnvironment environm
             Enabled = true,
             CreatedAt = clock.NowForDatabase(),
         };
-        await db.InsertAsync(row, token: ct);
+        await Data.InsertAsync(db, row, ct);
         await Send.ResponseAsync(new Response(row.Id, row.Url, row.Events, row.Secret, row.CreatedAt), StatusCodes.Status201Created, ct);
     }
 }
