@@ -27,10 +27,7 @@ public sealed class Endpoint(OverdueSweep sweep, IOptions<CronOptions> options) 
     public override async Task HandleAsync(CancellationToken ct)
     {
         if (!SecretMatches(options.Value.Secret, HttpContext.Request.Headers[SecretHeader].ToString()))
-        {
-            await Problem.WriteAsync(HttpContext, StatusCodes.Status401Unauthorized, $"Missing or wrong {SecretHeader}.");
-            return;
-        }
+            ThrowError($"Missing or wrong {SecretHeader}.", StatusCodes.Status401Unauthorized);
         var result = await sweep.RunOnceAsync(ct);
         // Cut (the host stopped past its shutdown timeout, or the caller left): the sweep has written what it was
         // posting as interrupted, and there is nobody to answer.

@@ -22,6 +22,7 @@ sealed class Candidate
     [Column("assignee_email")] public string AssigneeEmail { get; set; } = "";
     [Column("assignee_role")] public string AssigneeRole { get; set; } = "";
     [Column("assignee_created_at")] public Instant AssigneeCreatedAt { get; set; }
+    [Column("assignee_active")] public bool AssigneeActive { get; set; }
 
     public TicketRow Ticket => new()
     {
@@ -32,6 +33,7 @@ sealed class Candidate
     public UserRow Assignee => new()
     {
         Id = AssigneeId, AccountId = AccountId, Name = AssigneeName, Email = AssigneeEmail, Role = AssigneeRole, CreatedAt = AssigneeCreatedAt,
+        Active = AssigneeActive,
     };
 }
 
@@ -42,7 +44,8 @@ static class Data
         """
         SELECT e.id AS endpoint_id, t.id, t.account_id, t.title, t.description, t.status, t.priority, t.machine_id,
                t.assignee_id, t.scheduled_at, t.created_at, t.updated_at,
-               u.name AS assignee_name, u.email AS assignee_email, u.role AS assignee_role, u.created_at AS assignee_created_at
+               u.name AS assignee_name, u.email AS assignee_email, u.role AS assignee_role, u.created_at AS assignee_created_at,
+               u.active AS assignee_active
         FROM tickets t
         JOIN users u ON u.id = t.assignee_id
         JOIN webhook_endpoints e ON e.account_id = t.account_id AND e.enabled AND e.deleted_at IS NULL AND 'ticket.overdue' = ANY (e.events)

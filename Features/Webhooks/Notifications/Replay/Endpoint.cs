@@ -16,15 +16,11 @@ public sealed class Endpoint(InboxDb db, IClock clock, WebhookDispatcher dispatc
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        switch (await Data.QueueAsync(db, User.Caller().AccountId, req.Id, clock.NowForDatabase(), ct))
-        {
-            case Data.Outcome.NotFound:
-                await WebhookErrors.NotFoundAsync(HttpContext, "No such notification.");
-                return;
-            case Data.Outcome.EndpointGone:
-                await WebhookErrors.ConflictAsync(HttpContext, "The endpoint of this notification was deleted or disabled.");
-                return;
-        }
+        var outcome = await Data.QueueAsync(db, User.Caller().AccountId, req.Id, clock.NowForDatabase(), ct);
+        if (outcome == Data.Outcome.NotFound)
+            ThrowError("No such notification.", StatusCodes.Status404NotFound);
+        if (outcome == Data.Outcome.EndpointGone)
+            ThrowError("The endpoint of this notification was deleted or disabled.", StatusCodes.Status409Conflict);
         dispatcher.Wake();
         await Send.ResultAsync(Results.Accepted());
     }

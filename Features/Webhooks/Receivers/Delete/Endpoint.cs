@@ -14,10 +14,7 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request>
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         if (!await Data.DeleteAsync(db, User.Caller().AccountId, req.Id, clock.NowForDatabase(), ct))
-        {
-            await WebhookErrors.NotFoundAsync(HttpContext, "No such webhook endpoint.");
-            return;
-        }
+            ThrowError("No such webhook endpoint.", StatusCodes.Status404NotFound);
         await Send.NoContentAsync(ct);
     }
 }

@@ -20,10 +20,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, WebhookSender sender, IOp
     {
         var endpoint = await Data.FindAsync(db, User.Caller().AccountId, req.Id, ct);
         if (endpoint is null)
-        {
-            await WebhookErrors.NotFoundAsync(HttpContext, "No such webhook endpoint.");
-            return;
-        }
+            ThrowError("No such webhook endpoint.", StatusCodes.Status404NotFound);
 
         var now = clock.NowForDatabase();
         var delivery = await Data.InsertAsync(db, endpoint, TestPayload.Serialize(endpoint.Id, now), now, now + Deliveries.LeaseFor(options.Value), ct);
