@@ -1,3 +1,5 @@
+using Inbox.Infrastructure.Time;
+
 namespace Inbox.Features.Tickets;
 
 /// <summary>Field rules shared by opening and editing a ticket, so both accept exactly the same input.</summary>
@@ -28,6 +30,5 @@ public static class TicketRules
         string.IsNullOrWhiteSpace(description) ? null : description;
 
     /// <summary>PostgreSQL keeps microseconds: cut there so the instant answered is the instant stored.</summary>
-    public static Instant? ToDatabasePrecision(Instant? at) =>
-        at is { } value ? Instant.FromUnixTimeTicks(value.ToUnixTimeTicks() - value.ToUnixTimeTicks() % 10) : null;
+    public static Instant? ToDatabasePrecision(Instant? at) => at?.ToDatabasePrecision();
 }

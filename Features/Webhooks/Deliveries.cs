@@ -1,3 +1,4 @@
+using Inbox.Infrastructure.Time;
 using LinqToDB.Data;
 using LinqToDB.Mapping;
 
@@ -30,8 +31,7 @@ public static class Deliveries
     {
         var delay = RetryDelays[Math.Clamp(attempt - 1, 0, RetryDelays.Count - 1)];
         var factor = 1 + Jitter * (2 * Random.Shared.NextDouble() - 1);
-        var ticks = (long)(delay.TotalTicks * factor);
-        return now + Duration.FromTicks(ticks - ticks % 10);
+        return (now + Duration.FromTicks((long)(delay.TotalTicks * factor))).ToDatabasePrecision();
     }
 
     /// <summary>How long the instance that claimed a delivery has it to itself before another may take it over.</summary>

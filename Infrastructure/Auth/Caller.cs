@@ -30,7 +30,6 @@ public static class InboxClaims
 public sealed record Caller(Guid AccountId, string Role, string Name, Guid? UserId, Guid? SessionId, Guid? ApiKeyId)
 {
     public bool IsUser => UserId is not null;
-    public bool IsAdmin => Role == InboxRoles.Admin;
 }
 
 public static class CallerExtensions

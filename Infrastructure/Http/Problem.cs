@@ -17,7 +17,7 @@ public sealed record Problem(string Type, string Title, int Status, string? Deta
 
     static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 
-    public static readonly JsonSerializerOptions SerializerOptions = CreateOptions();
+    public static readonly JsonSerializerOptions SerializerOptions = JsonSetup.Wire;
 
     public static Problem For(int status, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null) =>
         new(TypeFor(status), TitleFor(status), status, detail, errors ?? NoErrors);
@@ -86,11 +86,4 @@ public sealed record Problem(string Type, string Title, int Status, string? Deta
         503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
         _ => "about:blank",
     };
-
-    static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions();
-        JsonSetup.Configure(options);
-        return options;
-    }
 }

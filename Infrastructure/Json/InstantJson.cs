@@ -66,6 +66,20 @@ public sealed class InstantJsonConverter : JsonConverter<Instant>
 public static class JsonSetup
 {
     /// <summary>
+    /// Options configured as below, for code that serialises outside FastEndpoints (problem details written by
+    /// middleware, webhook bodies). One shared instance: options cache their converters on first use.
+    /// </summary>
+    public static readonly JsonSerializerOptions Wire = Create();
+
+    static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions();
+        Configure(options);
+        options.MakeReadOnly();
+        return options;
+    }
+
+    /// <summary>
     /// The one place that shapes the service's JSON: camelCase, instants as above, enums as strings, and every
     /// string read checked (<see cref="TextRules"/>).
     /// </summary>

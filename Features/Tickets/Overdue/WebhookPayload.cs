@@ -13,7 +13,7 @@ namespace Inbox.Features.Tickets.Overdue;
 /// </summary>
 public sealed record WebhookPayload(string Type, Instant Timestamp, OverdueData Data)
 {
-    static readonly JsonSerializerOptions Json = CreateOptions();
+    static readonly JsonSerializerOptions Json = JsonSetup.Wire;
 
     public static string Serialize(TicketRow ticket, UserRow assignee, Instant now)
     {
@@ -21,13 +21,6 @@ public sealed record WebhookPayload(string Type, Instant Timestamp, OverdueData 
         var payload = new WebhookPayload(WebhookEvents.TicketOverdue, now,
             new OverdueData(TicketResponse.From(ticket, now), UserResponse.From(assignee), (long)overdueBy.TotalSeconds));
         return JsonSerializer.Serialize(payload, Json);
-    }
-
-    static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions();
-        JsonSetup.Configure(options);
-        return options;
     }
 }
 

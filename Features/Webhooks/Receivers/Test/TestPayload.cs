@@ -6,17 +6,10 @@ namespace Inbox.Features.Webhooks.Receivers.Test;
 /// <summary>The body of a <c>webhook.test</c> event.</summary>
 public sealed record TestPayload(string Type, Instant Timestamp, TestData Data)
 {
-    static readonly JsonSerializerOptions Json = CreateOptions();
+    static readonly JsonSerializerOptions Json = JsonSetup.Wire;
 
     public static string Serialize(Guid endpointId, Instant now) =>
         JsonSerializer.Serialize(new TestPayload(WebhookEvents.Test, now, new TestData(endpointId)), Json);
-
-    static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions();
-        JsonSetup.Configure(options);
-        return options;
-    }
 }
 
 public sealed record TestData(Guid EndpointId);
