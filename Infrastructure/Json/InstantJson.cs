@@ -75,7 +75,7 @@ public static class JsonSetup
     {
         var options = new JsonSerializerOptions();
         Configure(options);
-        options.MakeReadOnly();
+        options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
 
