@@ -19,7 +19,7 @@ namespace Inbox.Features.ReadReceipts;
 /// keeps each user's notifications in commit order, which concurrent requests could not.
 /// </para>
 /// </summary>
-public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, ILogger<UnreadCounts> logger) : BackgroundService
+public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, DatabaseOutage outage, ILogger<UnreadCounts> logger) : BackgroundService
 {
     /// <summary>Pending (conversation, user) changes. Beyond this the oldest are dropped: a client refreshes its counts on reconnect.</summary>
     public const int QueueCapacity = 10_000;
@@ -57,7 +57,7 @@ public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, IL
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A lost notification costs a client a refresh; the loop goes on with the next batch.
-                    logger.LogWarning(e, "Could not raise unread.updated for {Count} users", batch.Count);
+                    outage.LogFailure(logger, e, $"Could not raise unread.updated for {batch.Count} users");
                 }
                 batch.Clear();
             }

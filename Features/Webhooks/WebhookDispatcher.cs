@@ -24,6 +24,7 @@ public sealed class WebhookDispatcher(
     WebhookSender sender,
     IOptions<WebhookOptions> options,
     IHostApplicationLifetime lifetime,
+    DatabaseOutage outage,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     readonly WebhookOptions _options = options.Value;
@@ -65,7 +66,7 @@ public sealed class WebhookDispatcher(
             catch (Exception e)
             {
                 // An exception escaping ExecuteAsync would stop the host; the next tick tries again.
-                logger.LogError(e, "Webhook delivery failed; next run in {Interval}", _options.SweepInterval);
+                outage.LogFailure(logger, e, $"Webhook delivery failed; next run in {_options.SweepInterval}");
             }
         }
     }

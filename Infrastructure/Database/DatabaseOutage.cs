@@ -30,6 +30,24 @@ public sealed class DatabaseOutage(InboxDatabase database, IClock clock, ILogger
         _ => e.InnerException is { } inner && IsUnreachable(inner),
     };
 
+    /// <summary>
+    /// How background work logs a failed run: while the database is away that is expected, so one warning line
+    /// (and the outage is reported, so its start and end are logged once); anything else is a bug, logged as an
+    /// error with its stack trace. <paramref name="what"/> says what failed, e.g. "Overdue sweep failed".
+    /// </summary>
+    public void LogFailure(ILogger log, Exception e, string what)
+    {
+        if (IsUnreachable(e))
+        {
+            log.LogWarning("{What}: the database is unreachable ({Reason})", what, e.GetBaseException().Message);
+            Report(e);
+        }
+        else
+        {
+            log.LogError(e, "{What}", what);
+        }
+    }
+
     public void Report(Exception e)
     {
         if (Interlocked.Exchange(ref _down, 1) == 1) return;

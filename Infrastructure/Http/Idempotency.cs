@@ -242,7 +242,7 @@ public sealed class IdempotencyFaults
 }
 
 /// <summary>Deletes idempotency records past their 24 h, hourly.</summary>
-public sealed class IdempotencyCleanup(InboxDatabase database, DatabaseReadiness readiness, IClock clock, ILogger<IdempotencyCleanup> logger) : BackgroundService
+public sealed class IdempotencyCleanup(InboxDatabase database, DatabaseReadiness readiness, IClock clock, DatabaseOutage outage, ILogger<IdempotencyCleanup> logger) : BackgroundService
 {
     static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -257,7 +257,7 @@ public sealed class IdempotencyCleanup(InboxDatabase database, DatabaseReadiness
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Idempotency cleanup failed; retrying in {Interval}", Interval);
+                outage.LogFailure(logger, e, $"Idempotency cleanup failed; retrying in {Interval}");
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }

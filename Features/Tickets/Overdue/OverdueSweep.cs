@@ -24,6 +24,7 @@ public sealed class OverdueSweep(
     IClock clock,
     WebhookDispatcher dispatcher,
     IOptions<WebhookOptions> options,
+    DatabaseOutage outage,
     ILogger<OverdueSweep> logger) : BackgroundService
 {
     /// <summary>At most one notification per (ticket, endpoint) in this long.</summary>
@@ -50,7 +51,7 @@ public sealed class OverdueSweep(
             catch (Exception e)
             {
                 // An exception escaping ExecuteAsync would stop the host; the next tick tries again.
-                logger.LogError(e, "Overdue sweep failed; next run in {Interval}", _options.SweepInterval);
+                outage.LogFailure(logger, e, $"Overdue sweep failed; next run in {_options.SweepInterval}");
             }
         }
     }
