@@ -8,9 +8,9 @@ namespace Inbox.Features.ReadReceipts;
 
 /// <summary>
 /// Raises <c>unread.updated</c> for users whose count in a conversation may have changed (a post, a mark-read, a
-/// mute, a new participant). The slices that cause such changes call <see cref="Changed"/> after their commit; the
-/// counts are read here, off the request path, from the <c>participant_unread</c> view (the same definition every
-/// answer uses).
+/// mute, a new participant). It listens to the events the slices publish after their commit (each says whose
+/// counts it moved); the counts are read here, off the request path, from the <c>participant_unread</c> view (the
+/// same definition every answer uses).
 /// <para>
 /// Why not in the request: counting a user's total walks every conversation they take part in, which is the
 /// largest part of a message POST's own work (bench/README.md). Here, the changes that arrive while one batch is
@@ -19,7 +19,8 @@ namespace Inbox.Features.ReadReceipts;
 /// keeps each user's notifications in commit order, which concurrent requests could not.
 /// </para>
 /// </summary>
-public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, DatabaseOutage outage, ILogger<UnreadCounts> logger) : BackgroundService
+public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, DatabaseOutage outage, ILogger<UnreadCounts> logger)
+    : BackgroundService, IInboxEventSubscriber
 {
     /// <summary>Pending (conversation, user) changes. Beyond this the oldest are dropped: a client refreshes its counts on reconnect.</summary>
     public const int QueueCapacity = 10_000;
@@ -33,8 +34,21 @@ public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, Da
 
     readonly record struct Change(Guid AccountId, Guid ConversationId, Guid UserId);
 
-    /// <summary>Queues a recount for each of <paramref name="userIds"/>; never blocks and never fails the caller. Call after commit.</summary>
-    public void Changed(Guid accountId, Guid conversationId, IEnumerable<Guid> userIds)
+    /// <summary>Queues the recounts an event calls for; never blocks.</summary>
+    public ValueTask HandleAsync(InboxEvent e, CancellationToken ct)
+    {
+        switch (e)
+        {
+            case MessageCreated created: Changed(created.AccountId, created.ConversationId, created.UnreadChangedFor); break;
+            case ReadUpdated read: Changed(read.AccountId, read.Receipt.ConversationId, [read.Receipt.UserId]); break;
+            case MuteChanged mute: Changed(mute.AccountId, mute.ConversationId, [mute.UserId]); break;
+            case ConversationUpdated updated: Changed(updated.AccountId, updated.Conversation.Id, updated.Joined); break;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Queues a recount for each of <paramref name="userIds"/>; never blocks and never fails the caller.</summary>
+    void Changed(Guid accountId, Guid conversationId, IEnumerable<Guid> userIds)
     {
         foreach (var userId in userIds)
             if (!_queue.Writer.TryWrite(new Change(accountId, conversationId, userId)))

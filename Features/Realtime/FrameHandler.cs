@@ -11,7 +11,7 @@ namespace Inbox.Features.Realtime;
 /// frame left incomplete (1002) do. Answers go through <see cref="Connection.ReplyAsync"/>, which holds this loop
 /// while the client does not read them.
 /// </summary>
-public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents events, UnreadCounts unread, IClock clock, ILogger<FrameHandler> logger)
+public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents events, IClock clock, ILogger<FrameHandler> logger)
 {
     static readonly byte[] Pong = FrameBytes.Of(new PongFrame(null));
 
@@ -91,7 +91,7 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
             case ClientFrameType.Read when conversationId is { } id:
                 await using (var db = database.Open())
                 {
-                    var (outcome, _) = await MarkRead.RunAsync(db, events, unread, connection.AccountId, connection.UserId, id, messageId, clock.NowForDatabase(), CancellationToken.None);
+                    var (outcome, _) = await MarkRead.RunAsync(db, events, connection.AccountId, connection.UserId, id, messageId, clock.NowForDatabase(), CancellationToken.None);
                     // Marked: the read.updated broadcast is the answer; subscribers, this connection among them, get it.
                     if (outcome == MarkReadOutcome.ConversationNotFound)
                         await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));

@@ -35,30 +35,32 @@ public sealed class InboxEventBus : BackgroundService, IInboxEvents
 {
     public const int QueueCapacity = 10_000;
 
-    readonly (IInboxEventSubscriber Subscriber, Channel<InboxEvent> Queue)[] _subscribers;
+    readonly Lazy<(IInboxEventSubscriber Subscriber, Channel<InboxEvent> Queue)[]> _subscribers;
     readonly ILogger<InboxEventBus> _logger;
     long _dropped;
 
-    public InboxEventBus(IEnumerable<IInboxEventSubscriber> subscribers, ILogger<InboxEventBus> logger)
+    // Subscribers are resolved on first use, not in the constructor: a subscriber may publish too (the unread
+    // counter answers the events it hears with unread.updated), and so depend on this bus.
+    public InboxEventBus(IServiceProvider services, ILogger<InboxEventBus> logger)
     {
         _logger = logger;
-        _subscribers = subscribers
+        _subscribers = new Lazy<(IInboxEventSubscriber Subscriber, Channel<InboxEvent> Queue)[]>(() => services.GetServices<IInboxEventSubscriber>()
             .Select(s => (s, Channel.CreateBounded<InboxEvent>(new BoundedChannelOptions(QueueCapacity)
             {
                 FullMode = BoundedChannelFullMode.DropOldest,
                 SingleReader = true,
             }, _ => Interlocked.Increment(ref _dropped))))
-            .ToArray();
+            .ToArray());
     }
 
     public void Publish(InboxEvent e)
     {
-        foreach (var (_, queue) in _subscribers)
+        foreach (var (_, queue) in _subscribers.Value)
             queue.Writer.TryWrite(e);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_subscribers.Select(s => DeliverAsync(s.Subscriber, s.Queue.Reader, stoppingToken)));
+        Task.WhenAll(_subscribers.Value.Select(s => DeliverAsync(s.Subscriber, s.Queue.Reader, stoppingToken)));
 
     async Task DeliverAsync(IInboxEventSubscriber subscriber, ChannelReader<InboxEvent> queue, CancellationToken ct)
     {

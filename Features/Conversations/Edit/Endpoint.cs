@@ -10,7 +10,7 @@ namespace Inbox.Features.Conversations.Edit;
 /// Changes the subject, status or assignee. A new assignee becomes a participant (and so starts with every
 /// earlier message unread); the previous one stays a participant. lastActivityAt only moves with messages.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, UnreadCounts unread) : Endpoint<Request, ConversationResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, ConversationResponse>
 {
     public override void Configure()
     {
@@ -38,9 +38,8 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
             await tx.CommitAsync(ct);
         }
 
-        events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView()));
-        if (joined)
-            unread.Changed(caller.AccountId, req.Id, [req.AssigneeId!.Value]);
+        // A new assignee joins as a participant, and may now have unread messages.
+        events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView(), joined ? [req.AssigneeId!.Value] : []));
         await Send.OkAsync(answer, ct);
     }
 }

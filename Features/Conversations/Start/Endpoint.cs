@@ -59,7 +59,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
         {
             await Data.InsertAsync(db, conversation, participants, ct);
             answer = (await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, conversation.Id, ct))!;
-            db.AfterCommit(() => events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView())));
+            db.AfterCommit(() => events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView(), Joined: [])));
             await work.CommitAsync(ct);
         }
 

@@ -12,7 +12,7 @@ namespace Inbox.Features.Messages.Send;
 /// Posting does not move the poster's own read receipt: a message from someone else may have committed just
 /// before theirs without them having seen it, and it must stay unread for them.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, UnreadCounts unread) : Endpoint<Request, MessageResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, MessageResponse>
 {
     public override void Configure()
     {
@@ -47,11 +47,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
         var changed = posted.PosterJoined ? [.. posted.Others, caller.UserId!.Value] : posted.Others;
 
         // Under an Idempotency-Key the post commits with the stored answer, after this handler: tell nobody before.
-        db.AfterCommit(() =>
-        {
-            events.Publish(new MessageCreated(caller.AccountId, req.Id, MessageResponse.From(message)));
-            unread.Changed(caller.AccountId, req.Id, changed);
-        });
+        db.AfterCommit(() => events.Publish(new MessageCreated(caller.AccountId, req.Id, MessageResponse.From(message), changed)));
 
         await Send.ResponseAsync(MessageResponse.From(message), StatusCodes.Status201Created, ct);
     }

@@ -9,7 +9,7 @@ namespace Inbox.Features.ReadReceipts.Mark;
 /// answers the current receipt unchanged and raises no event. Any user of the account may read any of its
 /// conversations; doing so makes them a participant.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, UnreadCounts unread) : Endpoint<Request, ReceiptResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, ReceiptResponse>
 {
     public override void Configure()
     {
@@ -21,7 +21,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
     {
         req.Id = Route<Guid>("id");
         var caller = User.Caller();
-        var (outcome, receipt) = await MarkRead.RunAsync(db, events, unread, caller.AccountId, caller.UserId!.Value, req.Id, req.MessageId, clock.NowForDatabase(), ct);
+        var (outcome, receipt) = await MarkRead.RunAsync(db, events, caller.AccountId, caller.UserId!.Value, req.Id, req.MessageId, clock.NowForDatabase(), ct);
         if (outcome == MarkReadOutcome.ConversationNotFound)
             ThrowError("No such conversation.", StatusCodes.Status404NotFound);
         if (outcome == MarkReadOutcome.MessageNotFound) ThrowError(r => r.MessageId!, "No such message in this conversation.");

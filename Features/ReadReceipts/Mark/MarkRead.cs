@@ -13,7 +13,7 @@ public enum MarkReadOutcome { Marked, ConversationNotFound, MessageNotFound }
 public static class MarkRead
 {
     public static async Task<(MarkReadOutcome Outcome, ReceiptResponse? Receipt)> RunAsync(
-        InboxDb db, IInboxEvents events, UnreadCounts unread, Guid accountId, Guid userId, Guid conversationId, Guid? messageId, Instant now, CancellationToken ct)
+        InboxDb db, IInboxEvents events, Guid accountId, Guid userId, Guid conversationId, Guid? messageId, Instant now, CancellationToken ct)
     {
         var target = await Data.LatestAsync(db, accountId, conversationId, ct);
         if (target is null) return (MarkReadOutcome.ConversationNotFound, null);
@@ -26,10 +26,7 @@ public static class MarkRead
         var moved = await Data.MoveForwardAsync(db, accountId, conversationId, userId, target, now, ct);
         var receipt = ReceiptResponse.From(await Data.ReceiptAsync(db, accountId, conversationId, userId, ct));
         if (moved)
-        {
             events.Publish(new ReadUpdated(accountId, receipt));
-            unread.Changed(accountId, conversationId, [userId]);
-        }
         return (MarkReadOutcome.Marked, receipt);
     }
 }

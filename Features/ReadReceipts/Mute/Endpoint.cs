@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Inbox.Features.Events;
 using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
 using LinqToDB.Data;
@@ -23,7 +24,7 @@ public sealed record Response(Guid ConversationId, bool Muted);
 /// total. Muting makes the caller a participant (the flag lives on their receipt); unmuting as a non-participant
 /// changes nothing.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, UnreadCounts unread) : Endpoint<Request, Response>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, Response>
 {
     public override void Configure()
     {
@@ -43,7 +44,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, UnreadCounts unread) : En
             ? await Data.MuteAsync(db, caller.AccountId, req.Id, me, clock.NowForDatabase(), ct)
             : await Data.UnmuteAsync(db, caller.AccountId, req.Id, me, ct);
         if (changed)
-            unread.Changed(caller.AccountId, req.Id, [me]);
+            events.Publish(new MuteChanged(caller.AccountId, req.Id, me, muted));
         await Send.OkAsync(new Response(req.Id, muted), ct);
     }
 }
