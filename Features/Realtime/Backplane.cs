@@ -31,7 +31,7 @@ public sealed class Backplane : BackgroundService
     /// <summary>This instance dropped notifications it could not keep up with.</summary>
     public const string OverflowReason = "backplane_overflow";
 
-    readonly Hub _hub;
+    readonly ConnectionRegistry _registry;
     readonly RealtimeInstance _instance;
     readonly InboxDatabase _database;
     readonly DatabaseReadiness _readiness;
@@ -45,9 +45,9 @@ public sealed class Backplane : BackgroundService
     /// <summary>Set when a notification from the other instances was dropped here (queue overflow): this instance's connections resync.</summary>
     int _missedNotifications;
 
-    public Backplane(Hub hub, RealtimeInstance instance, InboxDatabase database, DatabaseReadiness readiness, IClock clock, ILogger<Backplane> logger)
+    public Backplane(ConnectionRegistry registry, RealtimeInstance instance, InboxDatabase database, DatabaseReadiness readiness, IClock clock, ILogger<Backplane> logger)
     {
-        _hub = hub;
+        _registry = registry;
         _instance = instance;
         _database = database;
         _readiness = readiness;
@@ -61,7 +61,7 @@ public sealed class Backplane : BackgroundService
         _incoming = System.Threading.Channels.Channel.CreateBounded<string>(
             new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
             _ => Volatile.Write(ref _missedNotifications, 1));
-        hub.Broadcasting += (target, frame) =>
+        registry.Broadcasting += (target, frame) =>
         {
             if (_hasPeers) _outgoing.Writer.TryWrite((target, frame));
         };
@@ -134,7 +134,7 @@ public sealed class Backplane : BackgroundService
                 if (lost)
                 {
                     lost = false;
-                    var told = _hub.Resync(ResyncReason);
+                    var told = _registry.Resync(ResyncReason);
                     _logger.LogInformation("Realtime LISTEN restored; told {Connections} connections to resync", told);
                 }
                 while (!ct.IsCancellationRequested)
@@ -272,7 +272,7 @@ public sealed class Backplane : BackgroundService
                     if (Interlocked.Exchange(ref _missedNotifications, 0) != 0)
                     {
                         _logger.LogWarning("Realtime notifications arrived faster than they could be delivered; some were dropped, connections resync");
-                        _hub.Resync(OverflowReason);
+                        _registry.Resync(OverflowReason);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -293,7 +293,7 @@ public sealed class Backplane : BackgroundService
         if (root.GetProperty("o").GetGuid() == _instance.Id) return;
         if (root.TryGetProperty("r", out var resync))
         {
-            _hub.Resync(resync.GetString() ?? PeersMissedReason);
+            _registry.Resync(resync.GetString() ?? PeersMissedReason);
             return;
         }
 
@@ -314,7 +314,7 @@ public sealed class Backplane : BackgroundService
             frame = Encoding.UTF8.GetBytes(root.GetProperty("f").GetRawText());
         }
 
-        if (frame is not null) _hub.DeliverLocal(target, frame);
+        if (frame is not null) _registry.DeliverLocal(target, frame);
     }
 
     /// <summary>

@@ -53,9 +53,9 @@ public sealed class Connection
     }
 
     long _lastSeenTicks;
-    /// <summary>What this connection shows (the <c>view</c> frame); guarded by the hub.</summary>
+    /// <summary>What this connection shows (the <c>view</c> frame); guarded by the registry.</summary>
     public Guid? Viewing { get; set; }
-    /// <summary>Conversations this connection receives events of; guarded by the hub.</summary>
+    /// <summary>Conversations this connection receives events of; guarded by the registry.</summary>
     public HashSet<Guid> Subscriptions { get; } = [];
 
     public Connection(WebSocket socket, Caller caller, RealtimeOptions options, Instant now, ILogger logger)
@@ -135,7 +135,7 @@ public sealed class Connection
 
     (WebSocketCloseStatus Status, string Reason) _closeStatus = (WebSocketCloseStatus.NormalClosure, "");
 
-    /// <summary>How long the frame now arriving has been incomplete (zero between frames), for <see cref="Hub.DropStalled"/>.</summary>
+    /// <summary>How long the frame now arriving has been incomplete (zero between frames), for <see cref="ConnectionRegistry.DropStalled"/>.</summary>
     public TimeSpan IncompleteFor
     {
         get

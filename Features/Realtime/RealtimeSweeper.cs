@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Inbox.Features.Realtime;
 
 /// <summary>
-/// The hub's clock-driven work, once a second: typing starts not refreshed within 6 s become stops,
+/// The connection registry's clock-driven work, once a second: typing starts not refreshed within 6 s become stops,
 /// connections silent for twice the heartbeat are dropped (their users go offline when it was their last), and
 /// connections whose frame stopped arriving halfway are closed with 1002.
 /// Also closes the sockets of sessions that end.
@@ -12,16 +12,16 @@ namespace Inbox.Features.Realtime;
 public sealed class RealtimeSweeper : BackgroundService
 {
     static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
-    readonly Hub _hub;
+    readonly ConnectionRegistry _registry;
     readonly Duration _silence;
     readonly ILogger<RealtimeSweeper> _logger;
 
-    public RealtimeSweeper(Hub hub, SessionRevocations revocations, IOptions<RealtimeOptions> options, ILogger<RealtimeSweeper> logger)
+    public RealtimeSweeper(ConnectionRegistry registry, SessionRevocations revocations, IOptions<RealtimeOptions> options, ILogger<RealtimeSweeper> logger)
     {
-        _hub = hub;
+        _registry = registry;
         _logger = logger;
         _silence = Duration.FromSeconds(2 * options.Value.HeartbeatSeconds);
-        revocations.SessionRevoked += hub.CloseSession;
+        revocations.SessionRevoked += registry.CloseSession;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,9 +49,9 @@ public sealed class RealtimeSweeper : BackgroundService
 
     public void RunOnce()
     {
-        _hub.ExpireTyping();
-        _hub.DropSilent(_silence);
-        _hub.DropStalled(RealtimeOptions.IncompleteFrameTimeout);
+        _registry.ExpireTyping();
+        _registry.DropSilent(_silence);
+        _registry.DropStalled(RealtimeOptions.IncompleteFrameTimeout);
     }
 }
 
@@ -70,7 +70,7 @@ public static class RealtimeSetup
             .ValidateOnStart();
         services.AddSingleton<RealtimeInstance>();
         services.AddSingleton<PresenceChanges>();
-        services.AddSingleton<Hub>();
+        services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<PresenceWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<PresenceWriter>());
         services.AddSingleton<Backplane>();

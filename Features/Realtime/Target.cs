@@ -20,7 +20,7 @@ public sealed record UserLeft(Guid AccountId, Guid UserId, int LocalConnections,
 public sealed record StatusChosen(Guid AccountId, Guid UserId, string Status) : PresenceChange(AccountId, UserId);
 public sealed record ViewChanged(Guid AccountId, Guid UserId, Guid? Before, Guid? After, Guid? UserViewing) : PresenceChange(AccountId, UserId);
 
-/// <summary>The queue between the hub (which must never wait on the database) and the presence writer.</summary>
+/// <summary>The queue between the registry (which must never wait on the database) and the presence writer.</summary>
 public sealed class PresenceChanges
 {
     public const int Capacity = 10_000;

@@ -19,7 +19,7 @@ public sealed class CloseTimeoutTests(InboxApp app) : IClassFixture<InboxApp>
     public async Task A_client_that_stopped_reading_cannot_hold_a_connection_its_logout_closes()
     {
         var user = await app.SignUpAsync();
-        var registry = app.Service<Hub>();
+        var registry = app.Service<ConnectionRegistry>();
         using var client = await StopReadingAsync(app, registry, user);
 
         await app.ClientFor(user).PostAsJsonAsync("/api/auth/logout", new { refreshToken = user.RefreshToken });
@@ -38,7 +38,7 @@ public sealed class CloseTimeoutTests(InboxApp app) : IClassFixture<InboxApp>
         try
         {
             var user = await own.SignUpAsync();
-            var registry = own.Service<Hub>();
+            var registry = own.Service<ConnectionRegistry>();
             client = await StopReadingAsync(own, registry, user);
 
             stopping = own.DisposeAsync().AsTask();
@@ -57,7 +57,7 @@ public sealed class CloseTimeoutTests(InboxApp app) : IClassFixture<InboxApp>
     /// its small TCP window and the server's socket buffers hold, yet less than its send queue, so it is not closed as
     /// a slow consumer: its send loop is left waiting on a send that cannot complete.
     /// </summary>
-    static async Task<TcpClient> StopReadingAsync(InboxApp app, Hub registry, TestUser user)
+    static async Task<TcpClient> StopReadingAsync(InboxApp app, ConnectionRegistry registry, TestUser user)
     {
         var client = new TcpClient { ReceiveBufferSize = 4096 };
         await client.ConnectAsync(app.BaseAddress.Host, app.BaseAddress.Port);
