@@ -61,10 +61,16 @@ public sealed class Backplane : BackgroundService
         _incoming = System.Threading.Channels.Channel.CreateBounded<string>(
             new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
             _ => Volatile.Write(ref _missedNotifications, 1));
-        registry.Broadcasting += (target, frame) =>
-        {
-            if (_hasPeers) _outgoing.Writer.TryWrite((target, frame));
-        };
+    }
+
+    /// <summary>
+    /// Queues a frame this instance broadcast for the other instances; subscribed to
+    /// <see cref="ConnectionRegistry.Broadcasting"/> in <see cref="RealtimeSetup"/>. Never waits: with no live peer
+    /// the frame goes nowhere, and a full queue drops its oldest frame and tells the peers to resync.
+    /// </summary>
+    public void Forward(Target target, byte[] frame)
+    {
+        if (_hasPeers) _outgoing.Writer.TryWrite((target, frame));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
