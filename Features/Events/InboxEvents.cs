@@ -4,7 +4,7 @@ using Inbox.Infrastructure.Events;
 namespace Inbox.Features.Events;
 
 // Everything a client may want pushed over a WebSocket is raised here, once, after the change has committed.
-// Payloads are the contract's wire shapes (Features/Shapes), so the realtime hub forwards them
+// Payloads are the contract's wire shapes (Features/Shapes), so the realtime layer forwards them
 // as they are: message.created, conversation.updated (the conversation without the caller-specific
 // unreadCount/muted), read.updated and unread.updated. The events also say whose unread counts the change may
 // have moved, which is all the unread counter (ReadReceipts/UnreadCounts) listens for.

@@ -31,7 +31,7 @@ public sealed class Backplane : BackgroundService
     /// <summary>This instance dropped notifications it could not keep up with.</summary>
     public const string OverflowReason = "backplane_overflow";
 
-    readonly Hub _hub;
+    readonly ConnectionRegistry _registry;
     readonly RealtimeInstance _instance;
     readonly InboxDatabase _database;
     readonly DatabaseReadiness _readiness;
@@ -45,9 +45,9 @@ public sealed class Backplane : BackgroundService
     /// <summary>Set when a notification from the other instances was dropped here (queue overflow): this instance's connections resync.</summary>
     int _missedNotifications;
 
-    public Backplane(Hub hub, RealtimeInstance instance, InboxDatabase database, DatabaseReadiness readiness, IClock clock, ILogger<Backplane> logger)
+    public Backplane(ConnectionRegistry registry, RealtimeInstance instance, InboxDatabase database, DatabaseReadiness readiness, IClock clock, ILogger<Backplane> logger)
     {
-        _hub = hub;
+        _registry = registry;
         _instance = instance;
         _database = database;
         _readiness = readiness;
@@ -61,10 +61,16 @@ public sealed class Backplane : BackgroundService
         _incoming = System.Threading.Channels.Channel.CreateBounded<string>(
             new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest },
             _ => Volatile.Write(ref _missedNotifications, 1));
-        hub.Broadcasting += (target, frame) =>
-        {
-            if (_hasPeers) _outgoing.Writer.TryWrite((target, frame));
-        };
+    }
+
+    /// <summary>
+    /// Queues a frame this instance broadcast for the other instances; subscribed to
+    /// <see cref="ConnectionRegistry.Broadcasting"/> in <see cref="RealtimeSetup"/>. Never waits: with no live peer
+    /// the frame goes nowhere, and a full queue drops its oldest frame and tells the peers to resync.
+    /// </summary>
+    public void Forward(Target target, byte[] frame)
+    {
+        if (_hasPeers) _outgoing.Writer.TryWrite((target, frame));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -94,7 +100,7 @@ public sealed class Backplane : BackgroundService
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _logger.LogWarning(e, "Realtime peer check failed");
+                _logger.LogWarning("Realtime peer check failed: {Error}", e.GetBaseException().Message);
             }
         } while (await WaitAsync(timer, ct));
     }
@@ -134,7 +140,7 @@ public sealed class Backplane : BackgroundService
                 if (lost)
                 {
                     lost = false;
-                    var told = _hub.Resync(ResyncReason);
+                    var told = _registry.Resync(ResyncReason);
                     _logger.LogInformation("Realtime LISTEN restored; told {Connections} connections to resync", told);
                 }
                 while (!ct.IsCancellationRequested)
@@ -272,7 +278,7 @@ public sealed class Backplane : BackgroundService
                     if (Interlocked.Exchange(ref _missedNotifications, 0) != 0)
                     {
                         _logger.LogWarning("Realtime notifications arrived faster than they could be delivered; some were dropped, connections resync");
-                        _hub.Resync(OverflowReason);
+                        _registry.Resync(OverflowReason);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -293,7 +299,7 @@ public sealed class Backplane : BackgroundService
         if (root.GetProperty("o").GetGuid() == _instance.Id) return;
         if (root.TryGetProperty("r", out var resync))
         {
-            _hub.Resync(resync.GetString() ?? PeersMissedReason);
+            _registry.Resync(resync.GetString() ?? PeersMissedReason);
             return;
         }
 
@@ -314,7 +320,7 @@ public sealed class Backplane : BackgroundService
             frame = Encoding.UTF8.GetBytes(root.GetProperty("f").GetRawText());
         }
 
-        if (frame is not null) _hub.DeliverLocal(target, frame);
+        if (frame is not null) _registry.DeliverLocal(target, frame);
     }
 
     /// <summary>

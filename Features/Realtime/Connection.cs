@@ -34,7 +34,8 @@ public sealed class Connection
     readonly CancellationTokenSource _sendingEnded = new();
     readonly FrameRateLimit _rateLimit;
     readonly ILogger _logger;
-    int _closeRequested;
+    /// <summary>Completed by the first <see cref="Close"/>: from then on the send loop has <see cref="CloseTimeout"/> to finish.</summary>
+    readonly TaskCompletionSource _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>Stopwatch timestamp at which the frame being received started to arrive; 0 between frames.</summary>
     long _frameStartedAt;
 
@@ -52,9 +53,9 @@ public sealed class Connection
     }
 
     long _lastSeenTicks;
-    /// <summary>What this connection shows (the <c>view</c> frame); guarded by the hub.</summary>
+    /// <summary>What this connection shows (the <c>view</c> frame); guarded by the registry.</summary>
     public Guid? Viewing { get; set; }
-    /// <summary>Conversations this connection receives events of; guarded by the hub.</summary>
+    /// <summary>Conversations this connection receives events of; guarded by the registry.</summary>
     public HashSet<Guid> Subscriptions { get; } = [];
 
     public Connection(WebSocket socket, Caller caller, RealtimeOptions options, Instant now, ILogger logger)
@@ -87,7 +88,7 @@ public sealed class Connection
             return;
         }
         Interlocked.Decrement(ref _queuedBroadcasts);
-        if (Volatile.Read(ref _closeRequested) != 0) return;
+        if (_closeRequested.Task.IsCompleted) return;
         _logger.LogWarning("Closing connection {ConnectionId} of user {UserId}: its send queue is full (slow consumer)", Id, UserId);
         Close(WebSocketCloseStatus.PolicyViolation, "slow consumer");
         // Its socket is not draining, so a close frame could not get through either: stop sending now (this aborts it).
@@ -127,14 +128,14 @@ public sealed class Connection
     /// </summary>
     public void Close(WebSocketCloseStatus status, string reason)
     {
-        if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
+        if (!_closeRequested.TrySetResult()) return;
         _closeStatus = (status, reason);
         _outbox.Writer.TryComplete();
     }
 
     (WebSocketCloseStatus Status, string Reason) _closeStatus = (WebSocketCloseStatus.NormalClosure, "");
 
-    /// <summary>How long the frame now arriving has been incomplete (zero between frames), for <see cref="Hub.DropStalled"/>.</summary>
+    /// <summary>How long the frame now arriving has been incomplete (zero between frames), for <see cref="ConnectionRegistry.DropStalled"/>.</summary>
     public TimeSpan IncompleteFor
     {
         get
@@ -144,7 +145,13 @@ public sealed class Connection
         }
     }
 
-    /// <summary>Runs both loops until the client leaves or the server closes the connection.</summary>
+    /// <summary>
+    /// Runs both loops until the client leaves or the server closes the connection. As in ASP.NET Core's own WebSocket
+    /// transport, when one loop ends the other gets <see cref="CloseTimeout"/> to finish, and then the socket is
+    /// aborted. A close the server asks for (<see cref="Close"/>) starts the send loop's timeout as well: a client that
+    /// stopped reading leaves a send waiting on its full TCP window, and without the timeout that send, and so the
+    /// connection, would be held until TCP gives up (never, for a peer that is alive but does not read).
+    /// </summary>
     public async Task RunAsync(Func<Connection, ReadOnlyMemory<byte>, Task> onFrame, Action<Connection> onActivity, CancellationToken stopping)
     {
         using var onShutdown = stopping.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
@@ -153,17 +160,26 @@ public sealed class Connection
             var receiving = ReceiveLoopAsync(onFrame, onActivity);
             var sending = SendLoopAsync();
 
-            await Task.WhenAny(receiving, sending);
+            await Task.WhenAny(receiving, sending, _closeRequested.Task);
             Close(WebSocketCloseStatus.NormalClosure, "");
-            await sending;
-            // The close frame is out (or the socket is gone): wait briefly for the client's answer, then cut it off.
-            if (await Task.WhenAny(receiving, Task.Delay(CloseTimeout, CancellationToken.None)) != receiving) _socket.Abort();
-            await receiving;
+            // What is queued, then the close frame, within the timeout.
+            if (!await EndsWithinCloseTimeoutAsync(sending)) _socket.Abort();
+            // The close frame is out (or the socket is gone): the client gets the timeout to answer, then is cut off.
+            if (!await EndsWithinCloseTimeoutAsync(receiving)) _socket.Abort();
+            await Task.WhenAll(receiving, sending);
         }
         finally
         {
             _rateLimit.Dispose();
         }
+    }
+
+    static async Task<bool> EndsWithinCloseTimeoutAsync(Task loop)
+    {
+        using var timer = new CancellationTokenSource();
+        var ended = await Task.WhenAny(loop, Task.Delay(CloseTimeout, timer.Token)) == loop;
+        timer.Cancel();
+        return ended;
     }
 
     async Task ReceiveLoopAsync(Func<Connection, ReadOnlyMemory<byte>, Task> onFrame, Action<Connection> onActivity)

@@ -11,7 +11,7 @@ namespace Inbox.Features.Realtime;
 /// frame left incomplete (1002) do. Answers go through <see cref="Connection.ReplyAsync"/>, which holds this loop
 /// while the client does not read them.
 /// </summary>
-public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents events, IClock clock, ILogger<FrameHandler> logger)
+public sealed class FrameHandler(ConnectionRegistry registry, InboxDatabase database, IInboxEvents events, IClock clock, ILogger<FrameHandler> logger)
 {
     static readonly byte[] Pong = FrameBytes.Of(new PongFrame(null));
 
@@ -57,26 +57,26 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
                     await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
                     return;
                 }
-                hub.Subscribe(connection, id);
+                registry.Subscribe(connection, id);
                 await connection.ReplyAsync(FrameBytes.Of(new SubscribedFrame(id, reference)));
                 return;
 
             case ClientFrameType.Unsubscribe when conversationId is { } id:
-                hub.Unsubscribe(connection, id);
+                registry.Unsubscribe(connection, id);
                 await connection.ReplyAsync(FrameBytes.Of(new UnsubscribedFrame(id, reference)));
                 return;
 
             case ClientFrameType.Typing when conversationId is { } id && state is "start" or "stop":
-                if (!hub.IsSubscribed(connection, id))
+                if (!registry.IsSubscribed(connection, id))
                 {
                     await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_subscribed", "subscribe to the conversation before typing in it", reference)));
                     return;
                 }
-                hub.Typing(connection, id, state == "start");
+                registry.Typing(connection, id, state == "start");
                 return;
 
             case ClientFrameType.Presence when status is PresenceStatus.Online or PresenceStatus.Away or PresenceStatus.Busy:
-                hub.SetStatus(connection, status);
+                registry.SetStatus(connection, status);
                 return;
 
             case ClientFrameType.View when conversationId is not null || conversationIdIsNull:
@@ -85,7 +85,7 @@ public sealed class FrameHandler(Hub hub, InboxDatabase database, IInboxEvents e
                     await connection.ReplyAsync(FrameBytes.Of(new ErrorFrame("not_found", "no such conversation", reference)));
                     return;
                 }
-                hub.View(connection, conversationId);
+                registry.View(connection, conversationId);
                 return;
 
             case ClientFrameType.Read when conversationId is { } id:

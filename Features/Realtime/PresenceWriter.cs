@@ -6,12 +6,12 @@ namespace Inbox.Features.Realtime;
 /// Writes this instance's presence changes to the shared tables, then broadcasts what the whole service now
 /// knows: a user goes offline only when no instance has a live socket of theirs, and <c>viewing</c> lists viewers on
 /// every instance. Also refreshes this instance's rows every few seconds and expires the rows of instances that
-/// stopped refreshing (crashed), announcing their users as offline. Runs on its own loop so the hub never waits
+/// stopped refreshing (crashed), announcing their users as offline. Runs on its own loop so the registry never waits
 /// on the database.
 /// </summary>
 public sealed class PresenceWriter(
     PresenceChanges changes,
-    Hub hub,
+    ConnectionRegistry registry,
     RealtimeInstance instance,
     InboxDatabase database,
     DatabaseReadiness readiness,
@@ -130,7 +130,7 @@ public sealed class PresenceWriter(
                 break;
 
             case ViewChanged viewed:
-                await Data.SetConnectionsAsync(db, instance.Id, viewed.AccountId, viewed.UserId, hub.LocalConnectionsOf(viewed.UserId), viewed.UserViewing, now, ct);
+                await Data.SetConnectionsAsync(db, instance.Id, viewed.AccountId, viewed.UserId, registry.LocalConnectionsOf(viewed.UserId), viewed.UserViewing, now, ct);
                 if (viewed.Before is { } before) await BroadcastViewersAsync(db, viewed.AccountId, before, liveSince, ct);
                 if (viewed.After is { } after) await BroadcastViewersAsync(db, viewed.AccountId, after, liveSince, ct);
                 break;
@@ -174,12 +174,12 @@ public sealed class PresenceWriter(
     async Task BroadcastPresenceAsync(InboxDb db, Guid[] userIds, Instant liveSince, CancellationToken ct)
     {
         foreach (var row in await Data.PresenceOfUsersAsync(db, userIds, liveSince, ct))
-            hub.Broadcast(Target.Account(row.AccountId), FrameBytes.Of(new PresenceFrame(row.UserId, row.Status, row.LastSeenAt)));
+            registry.Broadcast(Target.Account(row.AccountId), FrameBytes.Of(new PresenceFrame(row.UserId, row.Status, row.LastSeenAt)));
     }
 
     async Task BroadcastViewersAsync(InboxDb db, Guid accountId, Guid conversationId, Instant liveSince, CancellationToken ct)
     {
         var viewers = await Data.ViewersAsync(db, accountId, conversationId, liveSince, ct);
-        hub.Broadcast(Target.Account(accountId), FrameBytes.Of(new ViewingFrame(conversationId, viewers)));
+        registry.Broadcast(Target.Account(accountId), FrameBytes.Of(new ViewingFrame(conversationId, viewers)));
     }
 }

@@ -8,23 +8,23 @@ namespace Inbox.Features.Realtime;
 /// the one user whose count changed, on all of their connections. Each frame is serialised once and broadcast
 /// (this instance's sockets, and through the backplane the other instances').
 /// </summary>
-public sealed class RealtimeEvents(Hub hub) : IInboxEventSubscriber
+public sealed class RealtimeEvents(ConnectionRegistry registry) : IInboxEventSubscriber
 {
     public ValueTask HandleAsync(InboxEvent e, CancellationToken ct)
     {
         switch (e)
         {
             case MessageCreated created:
-                hub.Broadcast(Target.Subscribers(created.AccountId, created.ConversationId), FrameBytes.Of(new MessageCreatedFrame(created.ConversationId, created.Message)));
+                registry.Broadcast(Target.Subscribers(created.AccountId, created.ConversationId), FrameBytes.Of(new MessageCreatedFrame(created.ConversationId, created.Message)));
                 break;
             case ConversationUpdated updated:
-                hub.Broadcast(Target.Subscribers(updated.AccountId, updated.Conversation.Id), FrameBytes.Of(new ConversationUpdatedFrame(updated.Conversation)));
+                registry.Broadcast(Target.Subscribers(updated.AccountId, updated.Conversation.Id), FrameBytes.Of(new ConversationUpdatedFrame(updated.Conversation)));
                 break;
             case ReadUpdated read:
-                hub.Broadcast(Target.Subscribers(read.AccountId, read.Receipt.ConversationId), FrameBytes.Of(new ReadUpdatedFrame(read.Receipt)));
+                registry.Broadcast(Target.Subscribers(read.AccountId, read.Receipt.ConversationId), FrameBytes.Of(new ReadUpdatedFrame(read.Receipt)));
                 break;
             case UnreadUpdated unread:
-                hub.Broadcast(Target.User(unread.AccountId, unread.UserId), FrameBytes.Of(new UnreadUpdatedFrame(unread.ConversationId, unread.UnreadCount, unread.Total)));
+                registry.Broadcast(Target.User(unread.AccountId, unread.UserId), FrameBytes.Of(new UnreadUpdatedFrame(unread.ConversationId, unread.UnreadCount, unread.Total)));
                 break;
         }
         return ValueTask.CompletedTask;

@@ -10,7 +10,7 @@ namespace Inbox.Features.Realtime;
 /// </summary>
 public sealed class RealtimeMiddleware(
     RequestDelegate next,
-    Hub hub,
+    ConnectionRegistry registry,
     FrameHandler handler,
     AccessTokens tokens,
     IOptions<RealtimeOptions> options,
@@ -53,14 +53,14 @@ public sealed class RealtimeMiddleware(
         var connection = new Connection(socket, caller, options.Value, clock.GetCurrentInstant(), logger);
         // hello is queued before the connection joins, so it is always the first frame (before its own presence).
         connection.Send(FrameBytes.Of(new HelloFrame(connection.Id, connection.UserId, options.Value.HeartbeatSeconds, clock.GetCurrentInstant())));
-        hub.Join(connection);
+        registry.Join(connection);
         try
         {
             await connection.RunAsync(handler.HandleAsync, c => c.LastSeen = clock.GetCurrentInstant(), lifetime.ApplicationStopping);
         }
         finally
         {
-            hub.Leave(connection);
+            registry.Leave(connection);
         }
     }
 

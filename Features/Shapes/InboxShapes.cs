@@ -1,7 +1,7 @@
 namespace Inbox.Features.Shapes;
 
 // The contract's wire shapes for conversations, messages and receipts, shared by every area of the inbox (its
-// HTTP answers, search, and the events of Features/Events that the WebSocket hub forwards), so a frame and an
+// HTTP answers, search, and the events of Features/Events that the WebSocket layer forwards), so a frame and an
 // HTTP body can never disagree.
 
 public sealed record ContactResponse(string? Name, string? Email, string? Phone, string? ExternalId);

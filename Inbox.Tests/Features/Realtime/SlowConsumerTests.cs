@@ -18,7 +18,7 @@ public sealed class SlowConsumerTests(SmallQueueApp app) : IClassFixture<SmallQu
         var slowUser = await app.AddUserAsync(admin);
         await using var fast = await TestSocket.ConnectAsync(app, admin);
         await using var slow = await TestSocket.ConnectAsync(app, slowUser); // and never reads again
-        var hub = app.Services.GetRequiredService<Hub>();
+        var registry = app.Services.GetRequiredService<ConnectionRegistry>();
         await fast.WaitForAsync("presence", f => f["userId"]!.GetValue<Guid>() == slowUser.Id);
 
         // 200 frames of 64 KiB: far more than the socket buffers and the 8-frame queue of a reader that does not read.
@@ -33,15 +33,15 @@ public sealed class SlowConsumerTests(SmallQueueApp app) : IClassFixture<SmallQu
         });
         for (var i = 0; i < count; i++)
         {
-            hub.Broadcast(Target.Account(admin.AccountId), Encoding.UTF8.GetBytes($$"""{"type":"test.flood","n":{{i}},"pad":"{{padding}}"}"""));
+            registry.Broadcast(Target.Account(admin.AccountId), Encoding.UTF8.GetBytes($$"""{"type":"test.flood","n":{{i}},"pad":"{{padding}}"}"""));
             // Pace the producer at what a reader can take: the fast reader keeps up, the slow one falls behind.
             await Task.Delay(5);
         }
 
         Assert.Equal(count, await received);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (hub.LocalConnectionsOf(slowUser.Id) > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.Equal(0, hub.LocalConnectionsOf(slowUser.Id));
-        Assert.Equal(1, hub.LocalConnectionsOf(admin.Id));
+        while (registry.LocalConnectionsOf(slowUser.Id) > 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(0, registry.LocalConnectionsOf(slowUser.Id));
+        Assert.Equal(1, registry.LocalConnectionsOf(admin.Id));
     }
 }

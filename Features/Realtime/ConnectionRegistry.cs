@@ -4,15 +4,15 @@ using Microsoft.Extensions.Options;
 namespace Inbox.Features.Realtime;
 
 /// <summary>
-/// Every live connection of this instance, and who listens to what: subscriptions per conversation, connections
-/// per account, user and session, presence per user, typing and viewing state. A DI singleton. One lock guards the
-/// maps; it is held only to read or change them, never while sending (sending only queues bytes).
+/// The registry of this instance's live connections, and of who listens to what: subscriptions per conversation,
+/// connections per account, user and session, presence per user, typing and viewing state. A DI singleton. One lock
+/// guards the maps; it is held only to read or change them, never while sending (sending only queues bytes).
 /// </summary>
-public sealed class Hub(IClock clock, PresenceChanges presenceChanges, IOptions<RealtimeOptions> options, ILogger<Hub> logger)
+public sealed class ConnectionRegistry(IClock clock, PresenceChanges presenceChanges, IOptions<RealtimeOptions> options, ILogger<ConnectionRegistry> logger)
 {
     readonly Duration _typingRelayInterval = Duration.FromTimeSpan(options.Value.TypingRelayInterval);
 
-    /// <summary>Raised for every frame this instance broadcasts, so the backplane can hand it to the other instances.</summary>
+    /// <summary>Raised for every frame this instance broadcasts, so the backplane can hand it to the other instances (wired in <see cref="RealtimeSetup"/>).</summary>
     public event Action<Target, byte[]>? Broadcasting;
 
     readonly Lock _gate = new();
@@ -190,12 +190,6 @@ public sealed class Hub(IClock clock, PresenceChanges presenceChanges, IOptions<
         foreach (var (stop, account) in expired) Broadcast(Target.Subscribers(account, stop.ConversationId, stop.UserId), FrameBytes.Of(stop));
     }
 
-    /// <summary>Typing entries held, for the test that checks they expire.</summary>
-    public int TypingEntries
-    {
-        get { lock (_gate) return _typing.Count; }
-    }
-
     /// <summary>Closes connections that sent nothing (not even a ping) for twice the heartbeat.</summary>
     public void DropSilent(Duration silence)
     {
@@ -247,21 +241,9 @@ public sealed class Hub(IClock clock, PresenceChanges presenceChanges, IOptions<
         foreach (var connection in closing) connection.Close(WebSocketCloseStatus.PolicyViolation, "session ended");
     }
 
-    public void CloseAll(WebSocketCloseStatus status, string reason)
-    {
-        List<Connection> all;
-        lock (_gate) all = [.. _connections.Values];
-        foreach (var connection in all) connection.Close(status, reason);
-    }
-
     public int LocalConnectionsOf(Guid userId)
     {
         lock (_gate) return _presence.GetValueOrDefault(userId)?.Connections ?? 0;
-    }
-
-    public int Count
-    {
-        get { lock (_gate) return _connections.Count; }
     }
 
     /// <summary>Delivers to this instance's connections and hands the frame to the other instances.</summary>
@@ -309,12 +291,4 @@ public sealed class Hub(IClock clock, PresenceChanges presenceChanges, IOptions<
         if (!map.TryGetValue(key, out var set)) map[key] = set = [];
         return set;
     }
-}
-
-public static class PresenceStatus
-{
-    public const string Online = "online";
-    public const string Away = "away";
-    public const string Busy = "busy";
-    public const string Offline = "offline";
 }
