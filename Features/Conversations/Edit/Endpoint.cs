@@ -18,7 +18,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, Unre
         Roles(InboxRoles.Users);
         // Every field of Request carries a binding attribute, which FastEndpoints reads as "no JSON body here" and
         // then accepts any content type. This route has always taken JSON only (a text/plain body is a 415): say so.
-        Description(b => b.Accepts<Request>("application/json"));
+        Description(b => b.ClearDefaultAccepts().Accepts<Request>("application/json"));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
