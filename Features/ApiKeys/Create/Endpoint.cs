@@ -2,21 +2,7 @@ using Inbox.Infrastructure.Time;
 
 namespace Inbox.Features.ApiKeys.Create;
 
-public sealed class Request
-{
-    public const int MaxNameLength = 200;
-
-    public string Name { get; set; } = "";
-
-    public sealed class Validator : Validator<Request>
-    {
-        public Validator() => RuleFor(x => x.Name).NotEmpty().MaximumLength(MaxNameLength);
-    }
-}
-
-/// <summary><c>key</c> is in this answer only; the service keeps just its hash.</summary>
-public sealed record Response(Guid Id, string Name, string Prefix, string Key, Instant CreatedAt);
-
+/// <summary>Creates an API key of the caller's account; the key itself is answered once, then only its hash is kept.</summary>
 public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Response>
 {
     public override void Configure()
@@ -38,7 +24,7 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Respo
             KeyHash = hash,
             CreatedAt = clock.NowForDatabase(),
         };
-        await db.InsertAsync(row, token: ct);
+        await Data.InsertAsync(db, row, ct);
         await Send.ResponseAsync(new Response(row.Id, row.Name, row.Prefix, key, row.CreatedAt), StatusCodes.Status201Created, ct);
     }
 }

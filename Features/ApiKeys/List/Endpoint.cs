@@ -1,7 +1,5 @@
 namespace Inbox.Features.ApiKeys.List;
 
-public sealed record Response(Guid Id, string Name, string Prefix, Instant CreatedAt);
-
 /// <summary>The account's live keys, without the keys themselves.</summary>
 public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<IReadOnlyList<Response>>
 {
@@ -11,14 +9,6 @@ public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<IReadOnlyList<
         Roles(InboxRoles.Admin);
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
-    {
-        var accountId = User.Caller().AccountId;
-        var keys = await db.ApiKeys
-            .Where(k => k.AccountId == accountId && k.RevokedAt == null)
-            .OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
-            .Select(k => new Response(k.Id, k.Name, k.Prefix, k.CreatedAt))
-            .ToListAsync(ct);
-        await Send.OkAsync(keys, ct);
-    }
+    public override async Task HandleAsync(CancellationToken ct) =>
+        await Send.OkAsync(await Data.ListLiveAsync(db, User.Caller().AccountId, ct), ct);
 }

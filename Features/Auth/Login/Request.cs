@@ -12,7 +12,7 @@ public sealed class Request
         public Validator()
         {
             // Only shape checks: a login never says which part was wrong.
-            RuleFor(x => x.Email).NotEmpty().MaximumLength(254);
+            RuleFor(x => x.Email).NotEmpty().MaximumLength(UserRules.MaxEmailLength);
             RuleFor(x => x.Password).NotEmpty().MaximumLength(Passwords.MaxLength);
         }
     }

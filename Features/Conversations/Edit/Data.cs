@@ -13,13 +13,13 @@ static class Data
     public static async Task UpdateAsync(InboxDb db, Guid accountId, Request req, CancellationToken ct)
     {
         var update = db.Conversations.Where(c => c.Id == req.Id && c.AccountId == accountId).AsUpdatable();
-        if (req.SubjectGiven)
+        if (req.Subject.IsSet)
         {
-            var subject = string.IsNullOrWhiteSpace(req.Subject) ? null : req.Subject.Trim();
+            var subject = string.IsNullOrWhiteSpace(req.Subject.Value) ? null : req.Subject.Value.Trim();
             update = update.Set(c => c.Subject, subject);
         }
-        if (req.Status is { } status) update = update.Set(c => c.Status, status);
-        if (req.AssigneeGiven) update = update.Set(c => c.AssigneeId, req.AssigneeId);
+        if (req.Status.Value is { } status) update = update.Set(c => c.Status, status);
+        if (req.AssigneeId.IsSet) update = update.Set(c => c.AssigneeId, req.AssigneeId.Value);
         await update.UpdateAsync(ct);
     }
 

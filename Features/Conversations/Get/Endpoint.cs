@@ -2,11 +2,7 @@ using Inbox.Features.Shapes;
 
 namespace Inbox.Features.Conversations.Get;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
+/// <summary>One conversation of the caller's account; another account's id answers 404 like an unknown one.</summary>
 public sealed class Endpoint(InboxDb db) : Endpoint<Request, ConversationResponse>
 {
     public override void Configure()

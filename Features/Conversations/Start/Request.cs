@@ -5,7 +5,7 @@ namespace Inbox.Features.Conversations.Start;
 
 public sealed partial class Request
 {
-    public const int MaxSubjectLength = 500;
+    public const int MaxSubjectLength = ConversationRules.MaxSubjectLength;
     public const int MaxParticipants = 50;
     public const int MaxContactFieldLength = 200;
     public const int MaxPhoneLength = 50;

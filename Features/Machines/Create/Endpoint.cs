@@ -2,27 +2,6 @@ using Inbox.Infrastructure.Time;
 
 namespace Inbox.Features.Machines.Create;
 
-public sealed class Request
-{
-    public const int MaxNameLength = 200;
-    public const int MaxLocationLength = 200;
-    public const int MaxSerialNumberLength = 100;
-
-    public string? Name { get; set; }
-    public string? Location { get; set; }
-    public string? SerialNumber { get; set; }
-
-    public sealed class Validator : Validator<Request>
-    {
-        public Validator()
-        {
-            RuleFor(x => x.Name).NotEmpty().MaximumLength(MaxNameLength);
-            RuleFor(x => x.Location).MaximumLength(MaxLocationLength);
-            RuleFor(x => x.SerialNumber).MaximumLength(MaxSerialNumberLength);
-        }
-    }
-}
-
 /// <summary>Registers a machine of the caller's account that tickets can then name.</summary>
 public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, MachineResponse>
 {
@@ -44,7 +23,7 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Machi
             SerialNumber = Blank(req.SerialNumber),
             CreatedAt = clock.NowForDatabase(),
         };
-        await db.InsertAsync(row, token: ct);
+        await Data.InsertAsync(db, row, ct);
         await Send.ResponseAsync(MachineResponse.From(row), StatusCodes.Status201Created, ct);
     }
 

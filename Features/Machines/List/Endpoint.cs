@@ -11,8 +11,7 @@ public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<IReadOnlyList<
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var accountId = User.Caller().AccountId;
-        var machines = await db.Machines.Where(m => m.AccountId == accountId).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync(ct);
+        var machines = await Data.ListAsync(db, User.Caller().AccountId, ct);
         await Send.OkAsync(machines.Select(MachineResponse.From).ToList(), ct);
     }
 }

@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace Inbox.Features.Messages.List;
 
 public sealed class Request : PageQuery
 {
-    public Guid Id { get; set; }
+    [RouteParam, JsonIgnore(Condition = JsonIgnoreCondition.WhenReading)] public Guid Id { get; set; }
     /// <summary>Catch-up after a reconnect: the messages after this one, oldest first.</summary>
     [QueryParam] public Guid? After { get; set; }
 

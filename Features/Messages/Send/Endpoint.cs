@@ -23,7 +23,6 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        req.Id = Route<Guid>("id");
         var caller = User.Caller();
         var now = clock.NowForDatabase();
         var message = new MessageRow

@@ -6,7 +6,7 @@ public sealed class Request
 {
     public const int MaxBodyLength = 10_000;
 
-    [JsonIgnore] public Guid Id { get; set; }
+    [RouteParam, JsonIgnore(Condition = JsonIgnoreCondition.WhenReading)] public Guid Id { get; set; }
     public string Body { get; set; } = "";
     /// <summary>Default: <c>outgoing</c> for a user, <c>incoming</c> for an API key.</summary>
     public string? Direction { get; set; }

@@ -19,7 +19,6 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        req.Id = Route<Guid>("id");
         var caller = User.Caller();
         var (outcome, receipt) = await MarkRead.RunAsync(db, events, caller.AccountId, caller.UserId!.Value, req.Id, req.MessageId, clock.NowForDatabase(), ct);
         if (outcome == MarkReadOutcome.ConversationNotFound)

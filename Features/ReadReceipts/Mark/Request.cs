@@ -4,7 +4,7 @@ namespace Inbox.Features.ReadReceipts.Mark;
 
 public sealed class Request
 {
-    [JsonIgnore] public Guid Id { get; set; }
+    [RouteParam, JsonIgnore(Condition = JsonIgnoreCondition.WhenReading)] public Guid Id { get; set; }
     /// <summary>Read up to and including this message; the conversation's latest message when left out.</summary>
     public Guid? MessageId { get; set; }
 

@@ -1,10 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Inbox.Features.Tickets.ChangeStatus;
 
 public sealed class Request
 {
     public const int MaxNoteLength = 2_000;
 
-    public Guid Id { get; set; }
+    [RouteParam, JsonIgnore(Condition = JsonIgnoreCondition.WhenReading)] public Guid Id { get; set; }
     public string? Status { get; set; }
     public string? Note { get; set; }
 

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Inbox.Infrastructure.Json;
+
 namespace Inbox.Features.Tickets.Edit;
 
 /// <summary>
@@ -8,7 +11,7 @@ namespace Inbox.Features.Tickets.Edit;
 /// </summary>
 public sealed class Request
 {
-    public Guid Id { get; set; }
+    [RouteParam, JsonIgnore(Condition = JsonIgnoreCondition.WhenReading)] public Guid Id { get; set; }
     [DontBind(Source.QueryParam | Source.RouteParam)] public Optional<string?> Title { get; set; }
     [DontBind(Source.QueryParam | Source.RouteParam)] public Optional<string?> Description { get; set; }
     [DontBind(Source.QueryParam | Source.RouteParam)] public Optional<string?> Priority { get; set; }

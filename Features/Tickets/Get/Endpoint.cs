@@ -1,10 +1,5 @@
 namespace Inbox.Features.Tickets.Get;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
 /// <summary>One ticket of the caller's account; another account's id answers 404 like an unknown one.</summary>
 public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, TicketResponse>
 {
@@ -16,8 +11,7 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Ticke
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var accountId = User.Caller().AccountId;
-        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == req.Id && t.AccountId == accountId, ct);
+        var ticket = await Data.FindAsync(db, User.Caller().AccountId, req.Id, ct);
         if (ticket is null)
             ThrowError("No such ticket.", StatusCodes.Status404NotFound);
         await Send.OkAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), ct);

@@ -37,12 +37,12 @@ static class Data
     /// <summary>Sets the fields present in the request (the row is locked already) and answers the row as it is now.</summary>
     public static async Task<UserRow> UpdateAsync(InboxDb db, Guid accountId, Request req, CancellationToken ct)
     {
-        if (req.NameGiven || req.RoleGiven || req.ActiveGiven)
+        if (!req.ChangesNothing)
         {
             var update = db.Users.Where(u => u.Id == req.Id && u.AccountId == accountId).AsUpdatable();
-            if (req.NameGiven) update = update.Set(u => u.Name, req.Name!.Trim());
-            if (req.RoleGiven) update = update.Set(u => u.Role, req.Role!);
-            if (req.ActiveGiven) update = update.Set(u => u.Active, req.Active!.Value);
+            if (req.Name.IsSet) update = update.Set(u => u.Name, req.Name.Value!.Trim());
+            if (req.Role.IsSet) update = update.Set(u => u.Role, req.Role.Value!);
+            if (req.Active.IsSet) update = update.Set(u => u.Active, req.Active.Value!.Value);
             await update.UpdateAsync(ct);
         }
         return await db.Users.FirstAsync(u => u.Id == req.Id && u.AccountId == accountId, ct);

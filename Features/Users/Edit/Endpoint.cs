@@ -19,7 +19,6 @@ public sealed class Endpoint(InboxDb db, SessionRevocations revocations, IClock 
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        req.Id = Route<Guid>("id");
         var accountId = User.Caller().AccountId;
 
         List<Guid> ended = [];
@@ -31,14 +30,14 @@ public sealed class Endpoint(InboxDb db, SessionRevocations revocations, IClock 
             if (target is null)
                 ThrowError("No such user.", StatusCodes.Status404NotFound);
 
-            var staysActiveAdmin = (req.Role ?? target.Role) == InboxRoles.Admin && (req.Active ?? target.Active);
+            var staysActiveAdmin = (req.Role.Value ?? target.Role) == InboxRoles.Admin && (req.Active.Value ?? target.Active);
             if (target.IsActiveAdmin && !staysActiveAdmin && !locked.Exists(u => u.Id != target.Id && u.IsActiveAdmin))
                 ThrowError("This would leave the account without an active admin; make another user an admin first.", StatusCodes.Status409Conflict);
 
             user = await Data.UpdateAsync(db, accountId, req, ct);
             // After the row update, in the same transaction: a login racing this one holds a share lock on the row,
             // so by now it has either committed its session (revoked here) or will see the user inactive.
-            if (req.Active == false)
+            if (req.Active.Value == false)
                 ended = await RevocationData.RevokeUserSessionsAsync(db, req.Id, clock.NowForDatabase(), ct);
             await tx.CommitAsync(ct);
         }

@@ -11,8 +11,7 @@ public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<IReadOnlyList<
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var accountId = User.Caller().AccountId;
-        var users = await db.Users.Where(u => u.AccountId == accountId).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).ToListAsync(ct);
+        var users = await Data.ListAsync(db, User.Caller().AccountId, ct);
         await Send.OkAsync(users.Select(UserResponse.From).ToList(), ct);
     }
 }

@@ -12,12 +12,10 @@ public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<UserResponse>
     public override async Task HandleAsync(CancellationToken ct)
     {
         var caller = User.Caller();
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId && u.AccountId == caller.AccountId, ct);
+        var user = await Data.FindAsync(db, caller.AccountId, caller.UserId, ct);
+        // The token outlived its user (deleted since it was issued).
         if (user is null)
-        {
-            // The token outlived its user (deleted since it was issued).
             ThrowError("This user no longer exists.", StatusCodes.Status401Unauthorized);
-        }
         await Send.OkAsync(UserResponse.From(user), ct);
     }
 }

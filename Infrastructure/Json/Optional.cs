@@ -1,12 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Inbox.Features.Tickets.Edit;
+namespace Inbox.Infrastructure.Json;
 
 /// <summary>
 /// A PATCH field that tells "absent" from "null": a property missing from the body keeps the default
-/// (<see cref="IsSet"/> false), a property present, even as <c>null</c>, is set. Kept in this slice while it
-/// is the only PATCH that needs it; move it to Infrastructure/Json when a second one does.
+/// (<see cref="IsSet"/> false), a property present, even as <c>null</c>, is set. Every PATCH body of the service
+/// uses it, so "absent keeps, null clears" reads the same on every route.
+/// A field that cannot be cleared is an <c>Optional&lt;T?&gt;</c> whose validator refuses a null
+/// <see cref="Value"/> when <see cref="IsSet"/>; a wrong JSON type fails inside the value's own converter, so
+/// the 400 names the field.
+/// <para>
+/// Mark each such property <c>[DontBind(Source.QueryParam | Source.RouteParam)]</c>: FastEndpoints would
+/// otherwise also try to fill it from a same-named query parameter, parsing that as JSON.
+/// </para>
 /// </summary>
 [JsonConverter(typeof(OptionalConverterFactory))]
 public readonly struct Optional<T>

@@ -1,0 +1,3 @@
+namespace Inbox.Features.ReadReceipts.Mute;
+
+public sealed record Response(Guid ConversationId, bool Muted);
