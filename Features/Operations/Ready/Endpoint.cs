@@ -17,24 +17,21 @@ public sealed class Endpoint(InboxDatabase database, DatabaseReadiness readiness
     public override async Task HandleAsync(CancellationToken ct)
     {
         if (!readiness.Migrated)
-        {
-            await NotReadyAsync($"Not ready: {readiness.Reason}.");
-            return;
-        }
+            NotReady($"Not ready: {readiness.Reason}.");
 
         if (!await DatabaseOutage.AnswersAsync(database, ProbeTimeout))
         {
             logger.LogWarning("Readiness probe failed: the database did not answer within {Seconds} s", ProbeTimeout.TotalSeconds);
-            await NotReadyAsync("Not ready: the database did not answer.");
-            return;
+            NotReady("Not ready: the database did not answer.");
         }
 
         await Send.OkAsync(new Response("ready"), ct);
     }
 
-    Task NotReadyAsync(string detail)
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    void NotReady(string detail)
     {
         HttpContext.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problem.WriteAsync(HttpContext, StatusCodes.Status503ServiceUnavailable, detail);
+        ThrowError(detail, StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace Inbox.Features.Webhooks.Receivers.Test;
 
 public sealed class Request
 {
-    public Guid Id { get; set; }
+    [RouteParam, JsonIgnore(Condition = JsonIgnoreCondition.WhenReading)] public Guid Id { get; set; }
 }
