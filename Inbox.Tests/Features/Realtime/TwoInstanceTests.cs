@@ -4,30 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Inbox.Tests.Features.Realtime;
 
-/// <summary>Two service instances on one database, as behind a load balancer.</summary>
-public sealed class TwoInstances : IAsyncLifetime
-{
-    public InboxApp A { get; } = new();
-    public InboxApp B { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        await A.InitializeAsync();
-        B = new InboxApp().With("DATABASE_URL", A.ConnectionString);
-        await B.InitializeAsync();
-        // Each learns of the other now rather than at its next peer check.
-        await A.Services.GetRequiredService<Backplane>().RefreshPeersAsync(CancellationToken.None);
-        await B.Services.GetRequiredService<Backplane>().RefreshPeersAsync(CancellationToken.None);
-        await A.Services.GetRequiredService<Backplane>().RefreshPeersAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await B.DisposeAsync();
-        await A.DisposeAsync();
-    }
-}
-
 public sealed class TwoInstanceTests(TwoInstances instances) : IClassFixture<TwoInstances>
 {
     [Fact]

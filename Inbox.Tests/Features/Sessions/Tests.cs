@@ -7,31 +7,6 @@ using Npgsql;
 
 namespace Inbox.Tests.Features.Sessions;
 
-/// <summary>
-/// Two service instances on one database, as behind a load balancer, each with its revocation listener connected
-/// and loaded, so the checks below are answered from memory (the path under test), not by the database fallback.
-/// </summary>
-public sealed class SessionInstances : IAsyncLifetime
-{
-    public InboxApp A { get; } = new();
-    public InboxApp B { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        await A.InitializeAsync();
-        B = new InboxApp().With("DATABASE_URL", A.ConnectionString);
-        await B.InitializeAsync();
-        await SessionChecks.WaitSyncedAsync(A);
-        await SessionChecks.WaitSyncedAsync(B);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await B.DisposeAsync();
-        await A.DisposeAsync();
-    }
-}
-
 public static class SessionChecks
 {
     /// <summary>The contract's bound: a revocation takes effect on every instance within this.</summary>
@@ -40,17 +15,6 @@ public static class SessionChecks
     public static SessionRevocations Revocations(this InboxApp app) => app.Services.GetRequiredService<SessionRevocations>();
 
     public static Guid SessionOf(string accessToken) => Guid.Parse(new JsonWebToken(accessToken).GetClaim("sid").Value);
-
-    /// <summary>Until the instance's listener has connected and loaded (bounded: start-up on a busy machine).</summary>
-    public static async Task WaitSyncedAsync(InboxApp app)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!app.Revocations().IsSynced)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "the session listener never loaded");
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>Polls <c>GET /api/me</c> until it answers 401, failing once <paramref name="deadline"/> has passed.</summary>
     public static async Task AssertRefusedWithinAsync(InboxApp app, string accessToken, Stopwatch since, TimeSpan deadline)
@@ -113,7 +77,7 @@ public static class SessionChecks
 /// Sessions end at once, everywhere (API.md v2): logout, refresh-token reuse and deactivation on one instance
 /// refuse the session's access tokens and close its sockets with 1008 on the other, within 1 s.
 /// </summary>
-public sealed class Tests(SessionInstances instances) : IClassFixture<SessionInstances>
+public sealed class Tests(TwoInstances instances) : IClassFixture<TwoInstances>
 {
     const int Bound = 60_000;
 
@@ -201,7 +165,7 @@ public sealed class Tests(SessionInstances instances) : IClassFixture<SessionIns
 
         await using var c = new InboxApp().With("DATABASE_URL", a.ConnectionString);
         await c.InitializeAsync();
-        await SessionChecks.WaitSyncedAsync(c);
+        await TwoInstances.WaitSessionsSyncedAsync(c);
 
         await SessionChecks.AssertKnownRevokedAsync(c, user.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, (await c.ClientFor(user).GetAsync("/api/me")).StatusCode);
@@ -245,7 +209,7 @@ public sealed class Tests(SessionInstances instances) : IClassFixture<SessionIns
             release.SetResult();
             var since = Stopwatch.StartNew();
             await SessionChecks.AssertClosedWithPolicyViolationAsync(socketOnB, since, SessionChecks.Within);
-            await SessionChecks.WaitSyncedAsync(b);
+            await TwoInstances.WaitSessionsSyncedAsync(b);
             await SessionChecks.AssertKnownRevokedAsync(b, user.AccessToken);
             Assert.Equal(HttpStatusCode.Unauthorized, (await b.ClientFor(user).GetAsync("/api/me")).StatusCode);
             Assert.NotEqual(pid, listener.ProcessId);
