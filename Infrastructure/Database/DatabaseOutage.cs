@@ -52,6 +52,9 @@ public sealed class DatabaseOutage(InboxDatabase database, IClock clock, ILogger
     {
         if (Interlocked.Exchange(ref _down, 1) == 1) return;
         logger.LogWarning("The database is unreachable ({Reason}); requests that need it answer 503 until it is back", e.GetBaseException().Message);
+        // What cut this connection (a restart, a failover) most likely cut the idle ones in the pool too, and Npgsql
+        // finds that out only when each is next used, failing one more request per connection. Drop them now.
+        database.DataSource.Clear();
         _ = ProbeUntilBackAsync(clock.GetCurrentInstant());
     }
 
