@@ -68,51 +68,28 @@ static class Data
     // The tsquery is computed once in a MATERIALIZED CTE and read as an InitPlan value, so neither plan depends on
     // the planner's estimate for the words (a word common in other accounts can be rare in this one: the statistics
     // are the whole table's). The choice is made per account from its own newest messages: the probe.
-    const string Query = "WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('public.inbox_search', @q) AS q)";
-    const string Q = "(SELECT q FROM query)";
-    const string WalkMatch = $"ts_match_vq(m.search_vector, {Q})";
-    const string GinMatch = $"m.search_vector @@ {Q}";
-
-    // The filters every statement shares; the optional ones fold away when null (Npgsql sends an unnamed
-    // statement, planned with the bound values).
-    const string Filters =
-        """
-        m.account_id = @account
-              AND (@conversation::uuid IS NULL OR m.conversation_id = @conversation)
-              AND (@from::timestamptz IS NULL OR m.created_at >= @from)
-              AND (@to::timestamptz IS NULL OR m.created_at < @to)
-        """;
-
-    // A window holds only what its order and ranking need (2,001 narrow rows); the page's rows are read again by
-    // primary key for the rest.
-    const string WindowColumns = "m.id, m.created_at, m.search_vector";
-
-    const string Columns =
-        "m.id, m.conversation_id, m.direction, m.body, m.sender_type, m.sender_user_id, m.sender_api_key_id, m.sender_name, m.created_at, m.search_vector";
-
-    // The page's columns, with the headline built for the page's rows only (never for the whole window).
-    const string PageColumns =
-        $"""
-        page.id AS "Id", page.conversation_id AS "ConversationId", page.direction AS "Direction", page.body AS "Body",
-               page.sender_type AS "SenderType", page.sender_user_id AS "SenderUserId", page.sender_api_key_id AS "SenderApiKeyId",
-               page.sender_name AS "SenderName", page.created_at AS "CreatedAt", page.rank AS "Rank",
-               ts_headline('public.inbox_search', translate(page.body, chr(1) || chr(2), ''), {Q},
-                           'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true') AS "Headline"
-        """;
+    //
+    // Each statement is one self-contained literal (the bench reads them from this file as they are). They share,
+    // word for word: the query CTE, the filters (the optional ones fold away when null: Npgsql sends an unnamed
+    // statement, planned with the bound values), and the page's columns with the headline, built for the page's
+    // rows only. A test checks that the shared parts stay the same in all of them.
 
     /// <summary>
     /// The probe: of the newest @probe messages the filters keep at or before the bound (@boundAt, @boundId)
-    /// (strictly before it when @boundExclusive, as sort=recent's cursor is), how many there are and how many
-    /// match. See <see cref="Walks"/>.
+    /// (strictly before it when @boundExclusive, as sort=recent's cursor is), how many it read and how many match.
+    /// See <see cref="Walks"/>.
     /// </summary>
     public const string ProbeSql =
-        $"""
-        {Query}
-        SELECT count(*) AS "Scanned", count(*) FILTER (WHERE {WalkMatch}) AS "Matched"
+        """
+        WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('public.inbox_search', @q) AS q)
+        SELECT count(*) AS "Scanned", count(*) FILTER (WHERE ts_match_vq(m.search_vector, (SELECT q FROM query))) AS "Matched"
         FROM (
             SELECT m.search_vector
             FROM messages m
-            WHERE {Filters}
+            WHERE m.account_id = @account
+              AND (@conversation::uuid IS NULL OR m.conversation_id = @conversation)
+              AND (@from::timestamptz IS NULL OR m.created_at >= @from)
+              AND (@to::timestamptz IS NULL OR m.created_at < @to)
               AND (@boundAt::timestamptz IS NULL OR (m.created_at, m.id) <= (@boundAt, @boundId))
               AND (NOT @boundExclusive OR (m.created_at, m.id) <> (@boundAt, @boundId))
             ORDER BY m.created_at DESC, m.id DESC
@@ -120,16 +97,27 @@ static class Data
         ) m
         """;
 
-    // sort=relevance, one window: the @window newest matches at or older than (@windowAt, @windowId) (the newest of
-    // all for the first page), ranked best first by ts_rank_cd then id, and the page of it after (@afterRank,
-    // @afterId). Every row also carries the window's newest match (the bound a cursor keeps, so messages arriving
-    // later never shift a window) and the newest match older than the window (the next window's bound; null when
-    // this window is the last); when the page is empty one row carries them alone (a null "Id"). Only the window is
-    // ranked, only the page gets a headline.
-    const string WindowBound = "(@windowAt::timestamptz IS NULL OR (m.created_at, m.id) <= (@windowAt, @windowId))";
-
-    const string RelevanceTail =
-        $"""
+    /// <summary>
+    /// sort=relevance, one window, found by walking messages_account_recent (a common word). The window is the
+    /// @window newest matches at or older than (@windowAt, @windowId) (the newest of all for the first page), holding
+    /// only what its order and ranking need; it is ranked best first by ts_rank_cd then id, and the page after
+    /// (@afterRank, @afterId) is read back by primary key. Every row also carries the window's newest match (the
+    /// bound a cursor keeps, so messages arriving later never shift a window) and the newest match older than the
+    /// window (the next window's bound; null when this window is the last); when the page is empty one row carries
+    /// them alone (a null "Id").
+    /// </summary>
+    public const string RelevanceWalkSql =
+        """
+        WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('public.inbox_search', @q) AS q),
+        win AS (
+            SELECT m.id, m.created_at, m.search_vector
+            FROM messages m
+            WHERE m.account_id = @account
+              AND (@conversation::uuid IS NULL OR m.conversation_id = @conversation)
+              AND (@from::timestamptz IS NULL OR m.created_at >= @from)
+              AND (@to::timestamptz IS NULL OR m.created_at < @to)
+              AND (@windowAt::timestamptz IS NULL OR (m.created_at, m.id) <= (@windowAt, @windowId))
+              AND ts_match_vq(m.search_vector, (SELECT q FROM query))
             ORDER BY m.created_at DESC, m.id DESC
             LIMIT @window + 1
         ),
@@ -143,93 +131,132 @@ static class Data
         ),
         page_keys AS (
             SELECT ranked.id, ranked.rank
-            FROM (SELECT numbered.id, ts_rank_cd(numbered.search_vector, {Q})::float8 AS rank FROM numbered WHERE numbered.n <= @window) ranked
+            FROM (SELECT numbered.id, ts_rank_cd(numbered.search_vector, (SELECT q FROM query))::float8 AS rank
+                  FROM numbered WHERE numbered.n <= @window) ranked
             WHERE @afterRank::float8 IS NULL OR (ranked.rank, ranked.id) < (@afterRank, @afterId)
             ORDER BY ranked.rank DESC, ranked.id DESC
             LIMIT @take
         ),
         page AS (
-            SELECT {Columns}, page_keys.rank FROM page_keys JOIN messages m ON m.id = page_keys.id
+            SELECT m.*, page_keys.rank FROM page_keys JOIN messages m ON m.id = page_keys.id
         )
         SELECT edge.newest_at AS "WindowNewestAt", edge.newest_id AS "WindowNewestId",
                edge.next_at AS "NextWindowAt", edge.next_id AS "NextWindowId",
-               {PageColumns}
+               page.id AS "Id", page.conversation_id AS "ConversationId", page.direction AS "Direction", page.body AS "Body",
+               page.sender_type AS "SenderType", page.sender_user_id AS "SenderUserId", page.sender_api_key_id AS "SenderApiKeyId",
+               page.sender_name AS "SenderName", page.created_at AS "CreatedAt", page.rank AS "Rank",
+               ts_headline('public.inbox_search', translate(page.body, chr(1) || chr(2), ''), (SELECT q FROM query),
+                           'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true') AS "Headline"
         FROM edge
         LEFT JOIN page ON true
         ORDER BY page.rank DESC, page.id DESC
         """;
 
-    /// <summary>sort=relevance, one window, found by walking messages_account_recent (a common word).</summary>
-    public const string RelevanceWalkSql =
-        $"""
-        {Query},
-        win AS (
-            SELECT {WindowColumns}
-            FROM messages m
-            WHERE {Filters}
-              AND {WindowBound}
-              AND {WalkMatch}
-        {RelevanceTail}
-        """;
-
     /// <summary>
-    /// sort=relevance, one window, found through the GIN index messages_search (a rare word). OFFSET 0 keeps the
-    /// matches apart from the ordering, so the planner fetches them through the index (it expects few: the query is
-    /// unknown to it) rather than walking messages_account_recent for the first few.
+    /// sort=relevance, one window, found through the GIN index messages_search (a rare word); otherwise the same as
+    /// <see cref="RelevanceWalkSql"/>. OFFSET 0 keeps the matches apart from the ordering, so the planner fetches them
+    /// through the index (it expects few: the query is unknown to it) rather than walking messages_account_recent.
     /// </summary>
     public const string RelevanceGinSql =
-        $"""
-        {Query},
+        """
+        WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('public.inbox_search', @q) AS q),
         win AS (
             SELECT *
-            FROM (SELECT {WindowColumns}
+            FROM (SELECT m.id, m.created_at, m.search_vector
                   FROM messages m
-                  WHERE {Filters}
-                    AND {WindowBound}
-                    AND {GinMatch}
+                  WHERE m.account_id = @account
+              AND (@conversation::uuid IS NULL OR m.conversation_id = @conversation)
+              AND (@from::timestamptz IS NULL OR m.created_at >= @from)
+              AND (@to::timestamptz IS NULL OR m.created_at < @to)
+              AND (@windowAt::timestamptz IS NULL OR (m.created_at, m.id) <= (@windowAt, @windowId))
+              AND m.search_vector @@ (SELECT q FROM query)
                   OFFSET 0) m
-        {RelevanceTail}
+            ORDER BY m.created_at DESC, m.id DESC
+            LIMIT @window + 1
+        ),
+        numbered AS (
+            SELECT win.*, row_number() OVER (ORDER BY win.created_at DESC, win.id DESC) AS n FROM win
+        ),
+        edge AS (
+            SELECT max(created_at) FILTER (WHERE n = 1) AS newest_at, (array_agg(id) FILTER (WHERE n = 1))[1] AS newest_id,
+                   max(created_at) FILTER (WHERE n = @window + 1) AS next_at, (array_agg(id) FILTER (WHERE n = @window + 1))[1] AS next_id
+            FROM numbered
+        ),
+        page_keys AS (
+            SELECT ranked.id, ranked.rank
+            FROM (SELECT numbered.id, ts_rank_cd(numbered.search_vector, (SELECT q FROM query))::float8 AS rank
+                  FROM numbered WHERE numbered.n <= @window) ranked
+            WHERE @afterRank::float8 IS NULL OR (ranked.rank, ranked.id) < (@afterRank, @afterId)
+            ORDER BY ranked.rank DESC, ranked.id DESC
+            LIMIT @take
+        ),
+        page AS (
+            SELECT m.*, page_keys.rank FROM page_keys JOIN messages m ON m.id = page_keys.id
+        )
+        SELECT edge.newest_at AS "WindowNewestAt", edge.newest_id AS "WindowNewestId",
+               edge.next_at AS "NextWindowAt", edge.next_id AS "NextWindowId",
+               page.id AS "Id", page.conversation_id AS "ConversationId", page.direction AS "Direction", page.body AS "Body",
+               page.sender_type AS "SenderType", page.sender_user_id AS "SenderUserId", page.sender_api_key_id AS "SenderApiKeyId",
+               page.sender_name AS "SenderName", page.created_at AS "CreatedAt", page.rank AS "Rank",
+               ts_headline('public.inbox_search', translate(page.body, chr(1) || chr(2), ''), (SELECT q FROM query),
+                           'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true') AS "Headline"
+        FROM edge
+        LEFT JOIN page ON true
+        ORDER BY page.rank DESC, page.id DESC
         """;
 
-    // sort=recent: newest first (created_at, then id), keyset-paginated after (@afterAt, @afterId).
-    const string RecentBound = "(@afterAt::timestamptz IS NULL OR (m.created_at, m.id) < (@afterAt, @afterId))";
-
-    const string RecentTail =
-        $"""
-            ORDER BY m.created_at DESC, m.id DESC
-            LIMIT @take
+    /// <summary>sort=recent: newest first (created_at, then id) after (@afterAt, @afterId), by walking messages_account_recent.</summary>
+    public const string RecentWalkSql =
+        """
+        WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('public.inbox_search', @q) AS q),
+        page AS (
+            SELECT m.*, ts_rank_cd(m.search_vector, (SELECT q FROM query))::float8 AS rank
+            FROM (SELECT m.*
+                  FROM messages m
+                  WHERE m.account_id = @account
+              AND (@conversation::uuid IS NULL OR m.conversation_id = @conversation)
+              AND (@from::timestamptz IS NULL OR m.created_at >= @from)
+              AND (@to::timestamptz IS NULL OR m.created_at < @to)
+              AND (@afterAt::timestamptz IS NULL OR (m.created_at, m.id) < (@afterAt, @afterId))
+              AND ts_match_vq(m.search_vector, (SELECT q FROM query))
+                  ORDER BY m.created_at DESC, m.id DESC
+                  LIMIT @take) m
         )
-        SELECT {PageColumns}
-        FROM (SELECT page.*, ts_rank_cd(page.search_vector, {Q})::float8 AS rank FROM page) page
+        SELECT page.id AS "Id", page.conversation_id AS "ConversationId", page.direction AS "Direction", page.body AS "Body",
+               page.sender_type AS "SenderType", page.sender_user_id AS "SenderUserId", page.sender_api_key_id AS "SenderApiKeyId",
+               page.sender_name AS "SenderName", page.created_at AS "CreatedAt", page.rank AS "Rank",
+               ts_headline('public.inbox_search', translate(page.body, chr(1) || chr(2), ''), (SELECT q FROM query),
+                           'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true') AS "Headline"
+        FROM page
         ORDER BY page.created_at DESC, page.id DESC
         """;
 
-    /// <summary>sort=recent, by walking messages_account_recent.</summary>
-    public const string RecentWalkSql =
-        $"""
-        {Query},
-        page AS (
-            SELECT {Columns}
-            FROM messages m
-            WHERE {Filters}
-              AND {RecentBound}
-              AND {WalkMatch}
-        {RecentTail}
-        """;
-
-    /// <summary>sort=recent, through the GIN index messages_search (OFFSET 0: see <see cref="RelevanceGinSql"/>).</summary>
+    /// <summary>sort=recent through the GIN index messages_search (OFFSET 0: see <see cref="RelevanceGinSql"/>).</summary>
     public const string RecentGinSql =
-        $"""
-        {Query},
+        """
+        WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('public.inbox_search', @q) AS q),
         page AS (
-            SELECT *
-            FROM (SELECT {Columns}
-                  FROM messages m
-                  WHERE {Filters}
-                    AND {RecentBound}
-                    AND {GinMatch}
-                  OFFSET 0) m
-        {RecentTail}
+            SELECT m.*, ts_rank_cd(m.search_vector, (SELECT q FROM query))::float8 AS rank
+            FROM (SELECT *
+                  FROM (SELECT m.*
+                        FROM messages m
+                        WHERE m.account_id = @account
+              AND (@conversation::uuid IS NULL OR m.conversation_id = @conversation)
+              AND (@from::timestamptz IS NULL OR m.created_at >= @from)
+              AND (@to::timestamptz IS NULL OR m.created_at < @to)
+              AND (@afterAt::timestamptz IS NULL OR (m.created_at, m.id) < (@afterAt, @afterId))
+              AND m.search_vector @@ (SELECT q FROM query)
+                        OFFSET 0) m
+                  ORDER BY m.created_at DESC, m.id DESC
+                  LIMIT @take) m
+        )
+        SELECT page.id AS "Id", page.conversation_id AS "ConversationId", page.direction AS "Direction", page.body AS "Body",
+               page.sender_type AS "SenderType", page.sender_user_id AS "SenderUserId", page.sender_api_key_id AS "SenderApiKeyId",
+               page.sender_name AS "SenderName", page.created_at AS "CreatedAt", page.rank AS "Rank",
+               ts_headline('public.inbox_search', translate(page.body, chr(1) || chr(2), ''), (SELECT q FROM query),
+                           'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true') AS "Headline"
+        FROM page
+        ORDER BY page.created_at DESC, page.id DESC
         """;
 
     /// <summary>Whether the query has anything to search for once stop words and punctuation are gone.</summary>

@@ -141,3 +141,68 @@ public sealed partial class PlanTests(PlanTests.Data data, Xunit.Abstractions.IT
 
     static NpgsqlParameter Null(string name, NpgsqlDbType type) => new(name, type) { Value = DBNull.Value };
 }
+
+/// <summary>The statements are separate literals (the bench reads them as they are); their shared parts must not drift.</summary>
+public sealed class StatementTests
+{
+    static readonly string[] Statements =
+    [
+        SearchData.ProbeSql, SearchData.RelevanceWalkSql, SearchData.RelevanceGinSql, SearchData.RecentWalkSql, SearchData.RecentGinSql,
+    ];
+
+    static string Flat(string sql) => System.Text.RegularExpressions.Regex.Replace(sql, @"\s+", " ");
+
+    [Fact]
+    public void Every_statement_computes_the_query_once_and_applies_the_same_filters()
+    {
+        foreach (var sql in Statements.Select(Flat))
+        {
+            Assert.StartsWith("WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('public.inbox_search', @q) AS q)", sql);
+            Assert.Contains(
+                "WHERE m.account_id = @account AND (@conversation::uuid IS NULL OR m.conversation_id = @conversation) " +
+                "AND (@from::timestamptz IS NULL OR m.created_at >= @from) AND (@to::timestamptz IS NULL OR m.created_at < @to) AND ", sql);
+        }
+    }
+
+    [Fact]
+    public void Walks_match_with_the_function_no_index_serves_and_gin_statements_with_the_operator()
+    {
+        foreach (var sql in new[] { SearchData.ProbeSql, SearchData.RelevanceWalkSql, SearchData.RecentWalkSql })
+        {
+            Assert.Contains("ts_match_vq(m.search_vector, (SELECT q FROM query))", sql);
+            Assert.DoesNotContain("@@", sql);
+        }
+        foreach (var sql in new[] { SearchData.RelevanceGinSql, SearchData.RecentGinSql })
+        {
+            Assert.Contains("m.search_vector @@ (SELECT q FROM query)", sql);
+            Assert.Contains("OFFSET 0", sql);
+        }
+    }
+
+    [Fact]
+    public void Every_page_gets_the_same_rank_and_headline()
+    {
+        var headline = Flat(
+            """
+            page.sender_name AS "SenderName", page.created_at AS "CreatedAt", page.rank AS "Rank",
+            ts_headline('public.inbox_search', translate(page.body, chr(1) || chr(2), ''), (SELECT q FROM query),
+                        'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', HighlightAll=true') AS "Headline"
+            """);
+        foreach (var sql in Statements.Skip(1).Select(Flat))
+        {
+            Assert.Contains(headline, sql);
+            Assert.Contains("ts_rank_cd(", sql);
+        }
+    }
+
+    [Theory]
+    [InlineData(999, 0, 2001, true)] // the filters keep fewer rows than the probe reads: walking all of them is cheap
+    [InlineData(1000, 293, 2001, true)] // merci: ~6,800 rows to walk
+    [InlineData(1000, 21, 2001, true)] // ~95,000 rows
+    [InlineData(1000, 20, 2001, false)] // ~100,000 rows: the GIN index
+    [InlineData(1000, 0, 2001, false)]
+    [InlineData(1000, 1, 51, true)] // a page of 50 is found within ~51,000 rows
+    [InlineData(1000, 0, 51, false)]
+    public void The_probe_walks_when_the_walk_ends_within_the_limit(long scanned, long matched, int needed, bool walks) =>
+        Assert.Equal(walks, SearchData.Walks(new SearchData.Probe { Scanned = scanned, Matched = matched }, needed));
+}
