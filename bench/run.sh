@@ -74,6 +74,12 @@ rm -f "$raw"/*
 say "npm ci (bench/package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
+if [ "${BENCH_GCDUMP:-0}" = "1" ]; then
+  # Scenario 4 then dumps the service's heap by type with dotnet-gcdump, a local tool of the repository's manifest.
+  say "dotnet tool restore (dotnet-gcdump, for BENCH_GCDUMP=1)"
+  (cd "$root" && dotnet tool restore >/dev/null)
+fi
+
 say "publishing the service (Release, ReadyToRun, as the Dockerfile does)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet publish "$root/Inbox.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
