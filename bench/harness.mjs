@@ -7,7 +7,8 @@
 // service), BENCH_POOL (the Bogus text pool), BENCH_SERVER_CPU / BENCH_LOAD_CPU (empty: no pinning), BENCH_RAW
 // (a folder for logs and raw outputs), BENCH_PG_SETTINGS (a description of the cluster's settings). For work on the
 // harness: BENCH_ONLY=1,4 (some scenarios only), BENCH_SKIP_SEED=1 (reuse a seeded database), BENCH_GCDUMP=1
-// (scenario 4 also dumps the service's heap by type, and measures DOTNET_gcServer=0 beside the default).
+// (scenario 4 also dumps the service's heap by type, and measures other GC settings beside the service's own:
+// BENCH_IDLE_VARIANTS, a JSON object of label → environment, by default {"gcserver0":{"DOTNET_gcServer":"0"}}).
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -502,15 +503,21 @@ async function gcdumpOf(pid, name) {
   await run(["dotnet", "tool", "run", "dotnet-gcdump", "collect", "-p", String(pid), "-o", file], { cwd: root, timeoutMs: 180_000 });
   const { stdout } = await run(["dotnet", "tool", "run", "dotnet-gcdump", "report", file], { cwd: root, timeoutMs: 180_000 });
   fs.writeFileSync(path.join(raw, `${name}-idle-gcdump.txt`), stdout);
+  // The report's lines are "<bytes of one object> <count> <type>" (sizes of variable-size types are those of a
+  // representative object); its header gives the heap's total.
   const types = [];
   for (const line of stdout.split("\n")) {
     const m = /^\s*([\d,]+)\s+([\d,]+)\s+(.*\S)\s*$/.exec(line);
-    if (m) types.push({ bytes: Number(m[1].replaceAll(",", "")), count: Number(m[2].replaceAll(",", "")), type: m[3] });
+    if (m) {
+      const each = Number(m[1].replaceAll(",", ""));
+      const count = Number(m[2].replaceAll(",", ""));
+      types.push({ bytes: each * count, each, count, type: m[3].replace(/\s+\[[^\]]*\]$/, "") });
+    }
   }
   types.sort((a, b) => b.bytes - a.bytes);
-  const total = types.reduce((sum, t) => sum + t.bytes, 0);
+  const total = Number(/([\d,]+)\s+GC Heap bytes/.exec(stdout)?.[1].replaceAll(",", "") ?? NaN);
   log(`  ${name}: managed heap ${round(total / 1024 / 1024, 1)} MB after a full GC; top types: ${types.slice(0, 8).map((t) => `${t.type} ${t.count}× ${round(t.bytes / 1024, 0)} KB`).join("; ")}`);
-  return { totalBytes: total, top: types.slice(0, 40) };
+  return { totalBytes: total, top: types.slice(0, 60) };
 }
 
 async function scenario4() {
@@ -521,16 +528,20 @@ async function scenario4() {
   const gcdump = process.env.BENCH_GCDUMP === "1";
   await restartService("idle");
   const inbox = await idleMemory("inbox", service.proc.pid, { ...common, target: "inbox", wsUrl: `ws://127.0.0.1:${ports.inbox}/ws` }, { gcdump });
-  // BENCH_GCDUMP=1 also measures the workstation GC (DOTNET_gcServer=0) beside the service's default, for the README.
-  let workstation = null;
+  // BENCH_GCDUMP=1 also measures the service under other GC settings beside its default, for the README:
+  // BENCH_IDLE_VARIANTS (JSON, label → environment), by default the workstation GC (DOTNET_gcServer=0).
+  const variants = {};
   if (gcdump) {
-    await restartService("idle-workstation-gc", { DOTNET_gcServer: "0" });
-    workstation = await idleMemory("inbox-gcserver0", service.proc.pid, { ...common, target: "inbox", wsUrl: `ws://127.0.0.1:${ports.inbox}/ws` }, { gcdump });
-    log(`  DOTNET_gcServer=0: ${round(workstation.perConnection / 1024, 1)} KB per socket (default: ${round(inbox.perConnection / 1024, 1)} KB)`);
+    const settings = JSON.parse(process.env.BENCH_IDLE_VARIANTS || '{"gcserver0":{"DOTNET_gcServer":"0"}}');
+    for (const [label, env] of Object.entries(settings)) {
+      await restartService(`idle-${label}`, env);
+      variants[label] = { env, ...(await idleMemory(`inbox-${label}`, service.proc.pid, { ...common, target: "inbox", wsUrl: `ws://127.0.0.1:${ports.inbox}/ws` }, { gcdump })) };
+      log(`  ${label} (${JSON.stringify(env)}): ${round(variants[label].perConnection / 1024, 1)} KB per socket (the service's defaults: ${round(inbox.perConnection / 1024, 1)} KB)`);
+    }
     await restartService("after-idle");
   }
   const ws = await withBaseline("ws", async (proc) => idleMemory("ws", proc.pid, { ...common, target: "ws", wsUrl: `ws://127.0.0.1:${ports.ws}/ws` }));
-  details.s4 = { inbox, ws, ...(workstation ? { workstationGc: workstation } : {}) };
+  details.s4 = { inbox, ws, ...(gcdump ? { variants } : {}) };
   const ratio = inbox.perConnection / ws.perConnection;
   addRow({
     id: "4", scenario: `${inbox.sockets.toLocaleString("en-US")} idle authenticated WebSockets, server RSS per connection`,
