@@ -139,7 +139,9 @@ async function pgbench({ script, clients, seconds, transactions, vars = {}, perT
     Object.assign(result, { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), count: latencies.length });
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps: ${stdout}\n${stderr}`);
+  // A warm-up (no label) may end before its first transaction on a busy machine (32 clients, 1 s in the quick
+  // run); only a measured run without a figure is an error.
+  if (!Number.isFinite(tps) && label) throw new Error(`pgbench printed no tps: ${stdout}\n${stderr}`);
   return result;
 }
 
