@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark harness of issue 10, in one command, from a fresh clone:
-#   bench/run.sh            full run (under 10 minutes on 2 cores): 1,000,000 messages, 1,000,000 tickets
+#   bench/run.sh            full run (~10 minutes on 2 cores): 1,000,000 messages, 1,000,000 tickets
 #   bench/run.sh --quick    quick run (under 3 minutes): a tenth of the data, shorter steps
 # Installs wrk and pgbench (Debian) and the npm packages of bench/ (npm ci), publishes the service in Release,
 # starts a private PostgreSQL cluster, then bench/harness.mjs seeds it, runs every scenario against its baseline
