@@ -109,7 +109,8 @@ export function setup(ctx) {
           h("p", { class: "muted" }, `${ep.events.join(", ")} · ${enabled ? "enabled" : "disabled"}`)),
         h("div", { class: "row-actions" },
           h("button", { type: "button", class: "send-test", onclick: async (e) => {
-            e.currentTarget.disabled = true;
+            const button = e.currentTarget;
+            button.disabled = true;
             result.textContent = "Sending…";
             try {
               const r = await client.testWebhookEndpoint(ep.id);
@@ -117,7 +118,7 @@ export function setup(ctx) {
               result.dataset.ok = String(r.statusCode !== null && r.statusCode < 300);
               await renderLog();
             } catch (err) { result.textContent = `Test failed: ${errorText(err)}`; }
-            e.currentTarget.disabled = false;
+            button.disabled = false;
           } }, "Send test"),
           h("button", { type: "button", class: "toggle-endpoint", onclick: guarded(async () => {
             await client.updateWebhookEndpoint(ep.id, { enabled: !enabled });
@@ -164,7 +165,7 @@ export function setup(ctx) {
         h("td", { class: "wrap" }, n.error ?? ""),
         h("td", {}, h("button", { type: "button", class: "replay", onclick: guarded(async (e) => {
           await client.replayNotification(n.id);
-          e.target.textContent = "Replay queued";
+          e.target.closest("button").textContent = "Replay queued";
         }, "Replay: ") }, "Replay")))))
       : h("p", { class: "muted" }, "Nothing delivered yet."));
   }

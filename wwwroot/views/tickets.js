@@ -12,6 +12,8 @@ export function setup(ctx) {
   const { client, state } = ctx;
   /** @type {Map<string, any>} */ let tickets = new Map();
   let openId = null;
+  /** The version this page saved last ("id@updatedAt"): its "Saved" stays through the live re-render that follows. */
+  let savedVersion = null;
   const filters = $("ticket-filters");
 
   const machineName = (id) => state.machines.get(id)?.name ?? "Unknown machine";
@@ -53,8 +55,12 @@ export function setup(ctx) {
     renderFilters();
   }
 
+  let loads = 0;
   async function load() {
+    // Filters changed quickly: only the answer to the latest change may fill the list.
+    const mine = ++loads;
     const [page] = await Promise.all([client.tickets({ ...filterValues(), limit: 100 }), loadOverdueCount()]);
+    if (mine !== loads) return;
     tickets = new Map(page.items.map((t) => [t.id, t]));
     renderList();
   }
@@ -145,7 +151,7 @@ export function setup(ctx) {
         field({ name: "machineId", label: "Machine", type: "select", value: ticket.machineId ?? "", options: machineOptions("No machine") }),
         field({ name: "assigneeId", label: "Assignee", type: "select", value: ticket.assigneeId ?? "", options: assigneeOptions("Unassigned") })),
       h("p", { class: "form-error", role: "alert", hidden: true }),
-      h("div", { class: "form-actions" }, h("span", { class: "muted saved", role: "status" }), h("button", { type: "submit", class: "primary" }, "Save changes")));
+      h("div", { class: "form-actions" }, h("span", { class: "muted saved", role: "status" }, savedVersion === `${ticket.id}@${ticket.updatedAt}` ? "Saved" : ""), h("button", { type: "submit", class: "primary" }, "Save changes")));
     if (!keepForm) {
       edit.addEventListener("input", () => { edit.dataset.dirty = "true"; edit.querySelector(".saved").textContent = ""; });
       onSubmit(edit, async (v) => {
@@ -154,8 +160,8 @@ export function setup(ctx) {
         const saved = Object.keys(diff).length ? await client.updateTicket(ticket.id, diff) : current;
         edit.dataset.dirty = "false";
         tickets.set(saved.id, saved);
+        savedVersion = `${saved.id}@${saved.updatedAt}`;
         await renderDetail(saved, await client.ticketHistory(saved.id), true);
-        $("ticket-detail").querySelector(".saved").textContent = "Saved";
       });
     }
 
@@ -209,9 +215,11 @@ export function setup(ctx) {
 
   // ---------- a new ticket ----------
 
-  function newTicket(preset = {}) {
-    // One key per opening of the form: a double click, or a retry after a lost answer, opens one ticket.
-    const key = newKey();
+  async function newTicket(preset = {}) {
+    await loadMachines(); // a machine added elsewhere since is offered too
+    // One key per body: a double click, or a retry after a lost answer, sends the same body with the same key
+    // and opens one ticket. A body changed after a refusal (a 400 is stored under its key too) gets a new key.
+    let key = null, sent = null;
     formDialog("New ticket", [
       { name: "title", label: "Title", required: true, maxlength: 200 },
       { name: "description", label: "Description", type: "textarea", maxlength: 10000, optional: true },
@@ -220,16 +228,18 @@ export function setup(ctx) {
       { name: "machineId", label: "Machine", type: "select", value: preset.machineId ?? "", options: machineOptions("No machine") },
       { name: "assigneeId", label: "Assignee", type: "select", value: "", options: assigneeOptions("Unassigned") },
     ], "Open ticket", async (v) => {
-      const ticket = await client.openTicket({
+      const body = {
         title: v.title.trim(), description: v.description.trim() || undefined, priority: v.priority,
         scheduledAt: fromLocalInput(v.scheduledAt) ?? undefined, machineId: v.machineId || undefined, assigneeId: v.assigneeId || undefined,
-      }, { idempotencyKey: key });
+      };
+      if (JSON.stringify(body) !== sent) { key = newKey(); sent = JSON.stringify(body); }
+      const ticket = await client.openTicket(body, { idempotencyKey: key });
       if (matches(ticket)) tickets.set(ticket.id, ticket);
       renderList();
       open(ticket.id);
     });
   }
-  $("new-ticket").addEventListener("click", () => newTicket());
+  $("new-ticket").addEventListener("click", guarded(() => newTicket(), "New ticket: "));
 
   return {
     async start() { await loadMachines(); await load(); },
@@ -238,10 +248,12 @@ export function setup(ctx) {
     /** The tickets of one machine (from the machines view). */
     async showMachine(machineId) {
       if (openId) closeDetail();
+      await loadMachines(); // the machine may be new since the filter was filled
       filters.reset();
       filters.machineId.value = machineId;
-      ctx.showView("tickets");
+      // Loaded before it is shown, so the view never shows the unfiltered list under the machine's filter.
       await load().catch((e) => showError(e, "Tickets: "));
+      ctx.showView("tickets");
     },
     newTicket,
     loadMachines,
