@@ -4,7 +4,7 @@
 // revoke), webhook endpoints (the secret shown once, events, enable or disable, a test post and its answer,
 // delete), the delivery log (status, duration, error; filter by endpoint and event type; replay one), and the
 // account's name and default phone region.
-import { $, h, full, field, onSubmit, formDialog, confirmOnce, showOnce, guarded, showError, errorText } from "../ui.js";
+import { $, h, full, field, onSubmit, formDialog, confirmOnce, showOnce, guarded, errorText } from "../ui.js";
 
 export const WEBHOOK_EVENTS = ["ticket.overdue", "contact.created", "contact.updated", "lead.status_changed"];
 
@@ -13,8 +13,6 @@ export function setup(ctx) {
   const { client, state } = ctx;
   let endpoints = [];
 
-  const section = (id, title, action, ...body) => h("section", { class: "card admin-section", id, "aria-labelledby": `${id}-title` },
-    h("div", { class: "section-head" }, h("h3", { id: `${id}-title` }, title), action), ...body);
   const table = (caption, headers, rows) => h("div", { class: "table-wrap" }, h("table", {},
     h("caption", { class: "visually-hidden" }, caption),
     h("thead", {}, h("tr", {}, ...headers.map((x) => h("th", { scope: "col" }, x)))),

@@ -243,7 +243,12 @@ export function setup(ctx) {
 
   return {
     async start() { await loadMachines(); await load(); },
-    async reload() { await loadMachines(); await load(); if (openId) await open(openId); },
+    // After a reconnect: what may have changed meanwhile, without moving the user to another view.
+    async reload() {
+      await loadMachines();
+      await load();
+      if (openId) await renderDetail(await client.ticket(openId), await client.ticketHistory(openId));
+    },
     shown() { if (!openId) $("tickets-list-pane").hidden = false; },
     /** The tickets of one machine (from the machines view). */
     async showMachine(machineId) {
