@@ -1,11 +1,14 @@
 // The benchmark harness (started by bench/run.sh, which installs the tools, publishes the service and starts the
-// PostgreSQL cluster). Migrates and seeds the database, runs the eight scenarios of issue 10 with their baselines
+// PostgreSQL cluster). Migrates and seeds the database, runs the nine scenarios of issues 10 and 16 with their baselines
 // side by side, and writes results/latest.md and results/latest.json. Benchmarks are not tests: nothing here
 // asserts a time; a goal that is not met is reported as such.
 //
 // Environment (set by run.sh): BENCH_QUICK=1 for the quick mode, BENCH_PG_PORT, BENCH_PUBLISH (the published
 // service), BENCH_POOL (the Bogus text pool), BENCH_SERVER_CPU / BENCH_LOAD_CPU (empty: no pinning), BENCH_RAW
-// (a folder for logs and raw outputs), BENCH_PG_SETTINGS (a description of the cluster's settings).
+// (a folder for logs and raw outputs), BENCH_PG_SETTINGS (a description of the cluster's settings). For work on the
+// harness: BENCH_ONLY=1,4 (some scenarios only), BENCH_SKIP_SEED=1 (reuse a seeded database), BENCH_GCDUMP=1
+// (scenario 4 also dumps the service's heap by type), BENCH_IDLE_VARIANTS (the GC settings scenario 4 measures
+// beside the service's own: a JSON object of label → environment; {} for none).
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -30,7 +33,7 @@ fs.mkdirSync(raw, { recursive: true });
 const scale = quick
   ? { conversations: 1_000, perConversation: 100, socketAccounts: 100, tickets: 100_000, overdue: 1_000, warmS: 1, measureS: 3, ilikeRuns: 3, stepMs: 1000, startups: 3, idleSockets: 2_000 }
   : { conversations: 10_000, perConversation: 100, socketAccounts: 100, tickets: 1_000_000, overdue: 10_000, warmS: 3, measureS: 10, ilikeRuns: 6, stepMs: 2500, startups: 5, idleSockets: 10_000 };
-const ports = { inbox: 5180, ws: 5181, socketio: 5182, webhooks: 5183 };
+const ports = { inbox: 5180, ws: 5181, socketio: 5182, webhooks: 5183, "socketio-storing": 5184 };
 const BENCH_ACCOUNT = "b0000000-0000-4000-8000-000000000000";
 const POST_TARGETS = 1000; // conversations the POSTs spread over (both wrk and pgbench)
 
@@ -136,7 +139,9 @@ async function pgbench({ script, clients, seconds, transactions, vars = {}, perT
     Object.assign(result, { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), count: latencies.length });
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps: ${stdout}\n${stderr}`);
+  // A warm-up (no label) may end before its first transaction on a busy machine (32 clients, 1 s in the quick
+  // run); only a measured run without a figure is an error.
+  if (!Number.isFinite(tps) && label) throw new Error(`pgbench printed no tps: ${stdout}\n${stderr}`);
   return result;
 }
 
@@ -200,11 +205,31 @@ async function seed(skip) {
   for (let a = 1; a <= scale.socketAccounts; a++)
     for (let u = 0; u <= 100; u++) users.push({ a, u, ...byEmail.get(`sock-${a}-${u}@bench.test`) });
   const benchAdmin = byEmail.get("bench-0@bench.test");
+  const benchAgent = byEmail.get("bench-agent@bench.test");
+  // Scenario 9 makes this agent a participant of every conversation; a rerun on a database an earlier run seeded
+  // (BENCH_SKIP_SEED) starts without those participations again, so scenarios 1-8 measure the same data.
+  await psql(`DELETE FROM conversation_participants WHERE user_id = '${benchAgent.id}'`);
+  await repairStoredCounts("after the seed");
   const counts = JSON.parse(await psql(`SELECT json_build_object(
       'messages', (SELECT count(*) FROM messages WHERE account_id = '${BENCH_ACCOUNT}'), 'tickets', (SELECT count(*) FROM tickets),
       'rare', (SELECT count(*) FROM messages WHERE account_id = '${BENCH_ACCOUNT}' AND search_vector @@ websearch_to_tsquery('public.inbox_search', 'kaolinite')),
       'common', (SELECT count(*) FROM messages WHERE account_id = '${BENCH_ACCOUNT}' AND search_vector @@ websearch_to_tsquery('public.inbox_search', 'merci')))`));
-  return { seconds, counts, benchAdmin };
+  return { seconds, counts, benchAdmin, benchAgent };
+}
+
+/**
+ * The seed writes participants and receipts with bulk SQL, which maintains none of what the service stores beside
+ * them (issue 16: per-participant counts, per-user totals, each conversation's roster of participants). When the
+ * service has them, its own repair statement (UnreadRecount.RecountSql, read from the source) recomputes them from
+ * the messages and receipts, as `./run.sh recount-unread` would; before that (counts counted on read) there is
+ * nothing to do.
+ */
+async function repairStoredCounts(when) {
+  const sql = serviceSql("Features/ReadReceipts/UnreadRecount.cs", "RecountSql", { optional: true });
+  if (!sql) return;
+  const t0 = performance.now();
+  const out = await psql(sql, { timeoutMs: 600_000 });
+  log(`stored unread counts recomputed ${when} in ${round((performance.now() - t0) / 1000, 1)} s (participants|users|fixed counts|fixed users|fixed rosters: ${out})`);
 }
 
 /**
@@ -264,11 +289,42 @@ const met = (ok) => (ok === null ? "—" : ok ? "yes" : "no");
  * A SQL constant of the service (a C# """raw string""" named `name` in `file`), read from the source at run time so a
  * baseline always runs the very text the service sends.
  */
-function serviceSql(file, name) {
-  const source = fs.readFileSync(path.join(here, "..", file), "utf8");
+function serviceSql(file, name, { optional = false } = {}) {
+  const full = path.join(here, "..", file);
+  const source = fs.existsSync(full) ? fs.readFileSync(full, "utf8") : "";
   const text = new RegExp(`${name}\\s*=\\s*"""([\\s\\S]*?)"""`).exec(source)?.[1];
-  if (!text) throw new Error(`${name} not found in ${file}`);
+  if (!text) {
+    if (optional) return null;
+    throw new Error(`${name} not found in ${file}`);
+  }
   return text.trim();
+}
+
+/**
+ * The parameters a C# file binds, by name: `new DataParameter("name", <expression>, …)` → { name: "<expression>" }
+ * (the first binding of each name). The benchmark binds a statement's parameters by what they carry, not by their
+ * names, so a parameter renamed or added with a known value needs no change here.
+ */
+function dataParameters(file) {
+  const source = fs.readFileSync(path.join(here, "..", file), "utf8");
+  const found = {};
+  const start = /new\s+DataParameter\(\s*"(\w+)"\s*,/g;
+  let m;
+  while ((m = start.exec(source))) {
+    // The expression runs to the first comma or closing parenthesis outside brackets.
+    let depth = 0;
+    let i = start.lastIndex;
+    for (; i < source.length; i++) {
+      const c = source[i];
+      if ("([{".includes(c)) depth++;
+      else if (")]}".includes(c)) {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === "," && depth === 0) break;
+    }
+    if (!(m[1] in found)) found[m[1]] = source.slice(start.lastIndex, i).trim();
+  }
+  return found;
 }
 
 /** Puts pgbench text (variables, literals) in place of every `@parameter` of `sql`; each one must be given. */
@@ -281,6 +337,39 @@ function bindSql(sql, values) {
 
 const BENCH_BODY = "'Bonjour, merci pour votre retour. Le technicien passera demain matin (bench 12345).'";
 
+/**
+ * What pgbench puts in place of each value PostAsync binds, keyed by the C# expression it binds (a field of the
+ * message the request posts): the variables pgbench/post-message.sql makes, the poster's (-D) and constants.
+ */
+const POST_VALUES = {
+  "message.Id": ":message_id", "message.CreatedAt": ":now", "message.ConversationId": ":conversation_id",
+  "message.AccountId": ":account", "message.Direction": "'outgoing'", "message.Body": BENCH_BODY,
+  "message.SenderType": "'user'", "message.SenderUserId": ":poster::uuid", "message.SenderApiKeyId": "NULL::uuid",
+  "message.SenderName": ":poster_name",
+};
+
+/**
+ * The request's one statement (Data.PostSql, read from the source) with every parameter bound to its pgbench value,
+ * found through the expression the service binds it to (dataParameters). A parameter whose value the benchmark
+ * cannot know stops the run with its name and expression, rather than measure another statement.
+ */
+function postStatement() {
+  const file = "Features/Messages/Send/Data.cs";
+  const bound = dataParameters(file);
+  const values = {};
+  for (const [name, expression] of Object.entries(bound)) {
+    const key = expression.replace(/\s+/g, "").replace(/!$/, "");
+    if (key in POST_VALUES) values[name] = POST_VALUES[key];
+    else if (/^(true|false|-?\d+)$/.test(key)) values[name] = key; // a constant the service binds as it is
+    else if (/^"[^"']*"$/.test(key)) values[name] = `'${key.slice(1, -1)}'`;
+  }
+  const sql = serviceSql(file, "PostSql");
+  for (const [, name] of sql.matchAll(/(?<![@\w])@([A-Za-z_]\w*)/g))
+    if (!(name in values))
+      throw new Error(`PostSql's @${name} is bound to ${bound[name] ?? "nothing the benchmark can read"} in ${file}: add its pgbench value to POST_VALUES in bench/harness.mjs`);
+  return bindSql(sql, values);
+}
+
 function postTargets() {
   const file = path.join(raw, "post-targets.txt");
   fs.writeFileSync(file, Array.from({ length: POST_TARGETS }, (_, i) => md5uuid(`conv-${i + 1}`)).join("\n") + "\n");
@@ -292,33 +381,32 @@ async function scenario1(benchToken, benchAdmin) {
   const env = { BENCH_TOKEN: benchToken, BENCH_CONVERSATIONS: postTargets() };
   const vars = { targets: POST_TARGETS, account: BENCH_ACCOUNT, poster: benchAdmin.id, poster_name: benchAdmin.name };
   // pgbench/post-message.sql makes the values the service computes in-process; then the request's one statement
-  // (Data.PostSql) with a user's parameters. The second baseline adds the unread recount the post causes
-  // (UnreadCounts' CountSql for the other participant), once per post; the service runs it off the request path,
-  // coalescing a burst into one statement per batch, so both are reported.
+  // (Data.PostSql) with a user's parameters. While the service still recounts unread totals after the answer
+  // (UnreadCounts' CountSql), a second baseline adds that recount for the other participant, once per post; once
+  // the counts are stored by the post statement itself there is no such statement, and no second baseline.
   const preamble = fs.readFileSync(path.join(here, "pgbench", "post-message.sql"), "utf8");
-  const post = bindSql(serviceSql("Features/Messages/Send/Data.cs", "PostSql"), {
-    message: ":message_id", now: ":now", conversation: ":conversation_id", account: ":account", direction: "'outgoing'",
-    body: BENCH_BODY, senderType: "'user'", senderUser: ":poster::uuid", senderApiKey: "NULL::uuid", senderName: ":poster_name",
-  });
-  const recount = bindSql(serviceSql("Features/ReadReceipts/UnreadCounts.cs", "CountSql"), {
-    accounts: "ARRAY[:account::uuid]", conversations: "ARRAY[:conversation_id::uuid]", users: "ARRAY[:other::uuid]",
-  });
+  const post = postStatement();
+  const countSql = serviceSql("Features/ReadReceipts/UnreadCounts.cs", "CountSql", { optional: true });
   const script = path.join(raw, "post-message.sql");
   fs.writeFileSync(script, `${preamble}${post};\n`);
-  const withRecount = path.join(raw, "post-message-with-recount.sql");
-  fs.writeFileSync(withRecount, `${preamble}${post};\n${recount};\n`);
   await wrk({ script: "post-message.lua", connections: 8, seconds: scale.warmS, env });
   const inbox = await wrk({ script: "post-message.lua", connections: 8, seconds: scale.measureS, env });
   await pgbench({ script, clients: 8, seconds: scale.warmS, vars });
   const base = await pgbench({ script, clients: 8, seconds: scale.measureS, vars, label: "post-message" });
-  const recounting = await pgbench({ script: withRecount, clients: 8, seconds: scale.measureS, vars, label: "post-message-with-recount" });
-  details.s1 = { inbox, pgbench: base, pgbenchWithRecountPerPost: recounting };
+  let recounting = null;
+  if (countSql) {
+    const recount = bindSql(countSql, { accounts: "ARRAY[:account::uuid]", conversations: "ARRAY[:conversation_id::uuid]", users: "ARRAY[:other::uuid]" });
+    const withRecount = path.join(raw, "post-message-with-recount.sql");
+    fs.writeFileSync(withRecount, `${preamble}${post};\n${recount};\n`);
+    recounting = await pgbench({ script: withRecount, clients: 8, seconds: scale.measureS, vars, label: "post-message-with-recount" });
+  }
+  details.s1 = { inbox, pgbench: base, ...(recounting ? { pgbenchWithRecountPerPost: recounting } : {}) };
   const ratio = inbox.rps / base.tps;
   addRow({
     id: "1", scenario: "POST message, 8 connections (req/s vs pgbench TPS of the statements the request runs)",
     inbox: `${fmt(inbox.rps, "req/s")} (p99 ${fmt(inbox.p99, "ms", 1)})`,
-    baseline: `${fmt(base.tps, "TPS")} (pgbench; ${fmt(recounting.tps, "TPS")} with one unread recount per post)`,
-    ratio, ratioText: ratioText(ratio), goal: "≥ 0.6×", met: met(ratio >= 0.6 && inbox.errors === 0),
+    baseline: `${fmt(base.tps, "TPS")} (pgbench${recounting ? `; ${fmt(recounting.tps, "TPS")} with one unread recount per post` : ""})`,
+    ratio, ratioText: ratioText(ratio), goal: "≥ 0.7×", met: met(ratio >= 0.7 && inbox.errors === 0),
   });
 }
 
@@ -343,52 +431,111 @@ async function scenario2(benchToken, benchAdmin) {
   addRow({
     id: "2", scenario: "GET conversations, 50 rows with unread counts, 8 connections",
     inbox: `${fmt(inbox.rps, "req/s")} (p99 ${fmt(inbox.p99, "ms", 1)})`, baseline: `${fmt(base.tps, "TPS")} (pgbench)`,
-    ratio, ratioText: ratioText(ratio), goal: "≥ 0.5×, p99 < 20 ms", met: met(ratio >= 0.5 && inbox.p99 < 20 && inbox.errors === 0),
+    ratio, ratioText: ratioText(ratio), goal: "≥ 0.6×, p99 < 30 ms", met: met(ratio >= 0.6 && inbox.p99 < 30 && inbox.errors === 0),
   });
 }
 
+/** The search statement's plan as the service would send it for `term` (first page), or why it could not be bound. */
+async function searchPlan(term, sort) {
+  // Bound by the parameter names SearchSql has today; a parameter the harness does not know is NULL (no filter, no
+  // cursor). When the service's statement changes shape (issue 17's sorts), a plan that cannot be bound is noted
+  // instead of failing the scenario: the wrk figures are what scenario 3 measures.
+  try {
+    const sql = serviceSql("Features/Search/Messages/Data.cs", sort === "recent" ? "RecentSql" : "SearchSql", { optional: sort === "recent" })
+      ?? serviceSql("Features/Search/Messages/Data.cs", "SearchSql");
+    const known = {
+      q: `'${term}'`, account: `'${BENCH_ACCOUNT}'::uuid`, afterId: "'00000000-0000-0000-0000-000000000000'::uuid", take: "21",
+      sort: `'${sort}'`, window: "2000",
+    };
+    const values = {};
+    for (const [, name] of sql.matchAll(/(?<![@\w])@([A-Za-z_]\w*)/g)) values[name] = known[name] ?? "NULL";
+    return await psql(`EXPLAIN (ANALYZE, BUFFERS) ${bindSql(sql, values)}`);
+  } catch (e) {
+    return `(no plan: ${String(e.message ?? e).split("\n")[0]})`;
+  }
+}
+
 async function scenario3(benchToken, counts) {
+  // The rare word, and the very common one with both orderings of API.md's Search (v2): `relevance` (the default,
+  // ranking the newest matches a window at a time) and `recent` (newest first). A service without the parameter
+  // ignores it, and both common rows then measure the same thing.
+  const cases = [
+    { id: "3a", kind: "rare", term: "kaolinite", matches: counts.rare, sort: "relevance" },
+    { id: "3b", kind: "common", term: "merci", matches: counts.common, sort: "relevance" },
+    { id: "3c", kind: "common", term: "merci", matches: counts.common, sort: "recent" },
+  ];
   const results = {};
-  for (const [kind, term, matches] of [["rare", "kaolinite", counts.rare], ["common", "merci", counts.common]]) {
-    log(`scenario 3: search for a ${kind} term ("${term}", ${matches} of ${counts.messages} messages) against a full-scan ILIKE`);
-    const env = { BENCH_TOKEN: benchToken, BENCH_PATH: `/api/search/messages?q=${term}&limit=20` };
+  const ilike = {};
+  for (const { id, kind, term, matches, sort } of cases) {
+    log(`scenario 3: search for a ${kind} term ("${term}", ${matches} of ${counts.messages} messages, sort=${sort}) against a full-scan ILIKE`);
+    const env = { BENCH_TOKEN: benchToken, BENCH_PATH: `/api/search/messages?q=${term}&limit=20&sort=${sort}` };
     await wrk({ script: "get.lua", connections: 1, seconds: scale.warmS, env });
     const inbox = await wrk({ script: "get.lua", connections: 1, seconds: scale.measureS, env });
-    const script = path.join(here, "pgbench", "search-ilike.sql");
-    const vars = { account: BENCH_ACCOUNT, pattern: `%${term}%` };
-    await pgbench({ script, clients: 1, transactions: 1, vars });
-    const base = await pgbench({ script, clients: 1, transactions: scale.ilikeRuns, vars, perTransaction: true, label: `search-ilike-${kind}` });
-    // The endpoint's own statement (Data.SearchSql) with the first page's parameters.
-    const search = bindSql(serviceSql("Features/Search/Messages/Data.cs", "SearchSql"), {
-      q: `'${term}'`, account: `'${BENCH_ACCOUNT}'::uuid`, conversation: "NULL", from: "NULL", to: "NULL",
-      afterRank: "NULL", afterId: "'00000000-0000-0000-0000-000000000000'::uuid", take: "21",
-    });
-    const plan = await psql(`EXPLAIN (ANALYZE, BUFFERS) ${search}`);
-    fs.writeFileSync(path.join(raw, `search-plan-${kind}.txt`), plan + "\n");
-    results[kind] = { term, matches, inbox, ilike: base, plan };
+    // The ILIKE scan ignores the ordering (it is newest first either way): measured once per term.
+    if (!ilike[term]) {
+      const script = path.join(here, "pgbench", "search-ilike.sql");
+      const vars = { account: BENCH_ACCOUNT, pattern: `%${term}%` };
+      await pgbench({ script, clients: 1, transactions: 1, vars });
+      ilike[term] = await pgbench({ script, clients: 1, transactions: scale.ilikeRuns, vars, perTransaction: true, label: `search-ilike-${kind}` });
+    }
+    const base = ilike[term];
+    const plan = await searchPlan(term, sort);
+    fs.writeFileSync(path.join(raw, `search-plan-${kind}${kind === "common" ? `-${sort}` : ""}.txt`), plan + "\n");
+    results[id] = { term, sort, matches, inbox, ilike: base, plan };
     const ratio = base.p95 / inbox.p95;
     addRow({
-      id: kind === "rare" ? "3a" : "3b", scenario: `search, ${kind} term "${term}" (${matches.toLocaleString("en-US")} matches in ${counts.messages.toLocaleString("en-US")} messages), p95`,
+      id, scenario: `search, ${kind} term "${term}" (${matches.toLocaleString("en-US")} matches in ${counts.messages.toLocaleString("en-US")} messages), sort=${sort}, p95`,
       inbox: fmt(inbox.p95, "ms", 1), baseline: `${fmt(base.p95, "ms", 1)} (ILIKE scan)`,
-      ratio, ratioText: ratioText(ratio), goal: "p95 < 50 ms, ≥ 20× faster", met: met(inbox.p95 < 50 && ratio >= 20 && inbox.errors === 0),
+      ratio, ratioText: ratioText(ratio), goal: "p95 < 50 ms, ≥ 20× faster", met: met(inbox.p95 < 50 && ratio >= 20 && inbox.errors === 0 && inbox.non2xx === 0),
     });
   }
   details.s3 = results;
 }
 
-async function idleMemory(name, pid, sockets) {
+async function idleMemory(name, pid, sockets, { gcdump = false } = {}) {
   // Warm-up: open and close a few hundred sockets so JIT, pools and first-use allocations are not counted.
   await wsLoad(`${name}-idle-warmup`, { ...sockets, sockets: sockets.sockets.slice(0, quick ? 200 : 500), maxSeconds: 120 }, { onOpen: async () => {} });
   await sleep(quick ? 1000 : 2000);
   const before = rssBytes(pid);
   let after = null;
+  let dump = null;
   const result = await wsLoad(`${name}-idle`, { ...sockets, maxSeconds: 240 }, {
     onOpen: async () => {
       await sleep(quick ? 1500 : 3000);
       after = rssBytes(pid);
+      // After the RSS reading: collecting a dump forces a full GC.
+      if (gcdump) dump = await gcdumpOf(pid, name);
     },
   });
-  return { before, after, perConnection: (after - before) / result.sockets, sockets: result.sockets, openSeconds: result.openSeconds, framesSeen: result.framesSeen };
+  return { before, after, perConnection: (after - before) / result.sockets, sockets: result.sockets, openSeconds: result.openSeconds, framesSeen: result.framesSeen, ...(dump ? { gcdump: dump } : {}) };
+}
+
+/**
+ * BENCH_GCDUMP=1: what the service's managed heap holds while the idle sockets are open, by type (dotnet-gcdump, a
+ * local tool of the repository's dotnet-tools.json, restored by run.sh). The dump and its report go to results/raw/;
+ * the top types by size are returned.
+ */
+async function gcdumpOf(pid, name) {
+  const root = path.join(here, "..");
+  const file = path.join(raw, `${name}-idle.gcdump`);
+  await run(["dotnet", "tool", "run", "dotnet-gcdump", "collect", "-p", String(pid), "-o", file], { cwd: root, timeoutMs: 180_000 });
+  const { stdout } = await run(["dotnet", "tool", "run", "dotnet-gcdump", "report", file], { cwd: root, timeoutMs: 180_000 });
+  fs.writeFileSync(path.join(raw, `${name}-idle-gcdump.txt`), stdout);
+  // The report's lines are "<bytes of one object> <count> <type>" (sizes of variable-size types are those of a
+  // representative object); its header gives the heap's total.
+  const types = [];
+  for (const line of stdout.split("\n")) {
+    const m = /^\s*([\d,]+)\s+([\d,]+)\s+(.*\S)\s*$/.exec(line);
+    if (m) {
+      const each = Number(m[1].replaceAll(",", ""));
+      const count = Number(m[2].replaceAll(",", ""));
+      types.push({ bytes: each * count, each, count, type: m[3].replace(/\s+\[[^\]]*\]$/, "") });
+    }
+  }
+  types.sort((a, b) => b.bytes - a.bytes);
+  const total = Number(/([\d,]+)\s+GC Heap bytes/.exec(stdout)?.[1].replaceAll(",", "") ?? NaN);
+  log(`  ${name}: managed heap ${round(total / 1024 / 1024, 1)} MB after a full GC; top types: ${types.slice(0, 8).map((t) => `${t.type} ${t.count}× ${round(t.bytes / 1024, 0)} KB`).join("; ")}`);
+  return { totalBytes: total, top: types.slice(0, 60) };
 }
 
 async function scenario4() {
@@ -396,22 +543,43 @@ async function scenario4() {
   const agents = users.filter((u) => u.u > 0).slice(0, scale.idleSockets);
   const sockets = agents.map((u) => ({ token: tokenFor(u) }));
   const common = { job: "idle", concurrency: 200, sockets, sourceAddresses: Math.ceil(sockets.length / 20_000) };
+  const gcdump = process.env.BENCH_GCDUMP === "1";
   await restartService("idle");
-  const inbox = await idleMemory("inbox", service.proc.pid, { ...common, target: "inbox", wsUrl: `ws://127.0.0.1:${ports.inbox}/ws` });
+  const inbox = await idleMemory("inbox", service.proc.pid, { ...common, target: "inbox", wsUrl: `ws://127.0.0.1:${ports.inbox}/ws` }, { gcdump });
+  // Then the same under other GC settings (reported rows 4b…, not the goal's figure): by default the workstation
+  // GC with a 2 MB gen0 budget, the one setting that moved this figure in the measurements of bench/README.md
+  // ("Idle sockets"); BENCH_IDLE_VARIANTS (JSON, label → environment) for others.
+  const variants = {};
+  const settings = JSON.parse(process.env.BENCH_IDLE_VARIANTS || '{"workstation-gc-gen0-2mb":{"DOTNET_gcServer":"0","DOTNET_GCgen0size":"0x200000"}}');
+  for (const [label, env] of Object.entries(settings)) {
+    await restartService(`idle-${label}`, env);
+    variants[label] = { env, ...(await idleMemory(`inbox-${label}`, service.proc.pid, { ...common, target: "inbox", wsUrl: `ws://127.0.0.1:${ports.inbox}/ws` }, { gcdump })) };
+    log(`  ${label} (${JSON.stringify(env)}): ${round(variants[label].perConnection / 1024, 1)} KB per socket (the service's defaults: ${round(inbox.perConnection / 1024, 1)} KB)`);
+  }
+  if (Object.keys(settings).length > 0) await restartService("after-idle");
   const ws = await withBaseline("ws", async (proc) => idleMemory("ws", proc.pid, { ...common, target: "ws", wsUrl: `ws://127.0.0.1:${ports.ws}/ws` }));
-  details.s4 = { inbox, ws };
+  details.s4 = { inbox, ws, variants };
   const ratio = inbox.perConnection / ws.perConnection;
   addRow({
     id: "4", scenario: `${inbox.sockets.toLocaleString("en-US")} idle authenticated WebSockets, server RSS per connection`,
     inbox: fmt(inbox.perConnection / 1024, "KB", 1), baseline: `${fmt(ws.perConnection / 1024, "KB", 1)} (Node ws)`,
     ratio, ratioText: ratioText(ratio), goal: "≤ 10 KB and ≤ 0.5× Node", met: met(inbox.perConnection <= 10 * 1024 && ratio <= 0.5),
   });
+  for (const [i, [label, variant]] of Object.entries(variants).entries()) {
+    const r = variant.perConnection / ws.perConnection;
+    addRow({
+      id: `4${String.fromCharCode(98 + i)}`, scenario: `the same, the service run with ${Object.entries(variant.env).map(([k, v]) => `${k}=${v}`).join(" ")} (${label})`,
+      inbox: fmt(variant.perConnection / 1024, "KB", 1), baseline: `${fmt(ws.perConnection / 1024, "KB", 1)} (Node ws)`,
+      ratio: r, ratioText: ratioText(r), goal: "(reported)", met: "—",
+    });
+  }
 }
 
+const baselineScripts = { ws: "ws-server.mjs", socketio: "socketio-server.mjs", "socketio-storing": "socketio-storing-server.mjs" };
+
 async function withBaseline(kind, action) {
-  const script = kind === "ws" ? "ws-server.mjs" : "socketio-server.mjs";
-  const proc = startServer(pinned(serverCpu, ["node", path.join(here, "baselines", script), String(ports[kind])]), {
-    env: { BENCH_JWT_KEY: jwtKey }, cwd: here, log: path.join(raw, `baseline-${kind}.log`),
+  const proc = startServer(pinned(serverCpu, ["node", path.join(here, "baselines", baselineScripts[kind]), String(ports[kind])]), {
+    env: { BENCH_JWT_KEY: jwtKey, BENCH_DATABASE_URL: `postgres://inbox@127.0.0.1:${pgPort}/inbox` }, cwd: here, log: path.join(raw, `baseline-${kind}.log`),
   });
   try {
     await waitHttp200(`http://127.0.0.1:${ports[kind]}/ready`, { timeoutMs: 30_000, process: proc });
@@ -422,15 +590,15 @@ async function withBaseline(kind, action) {
 }
 
 const targetUrls = (kind) => ({
-  target: kind,
+  target: kind === "socketio-storing" ? "socketio" : kind, // the storing baseline speaks socket.io too
   baseUrl: `http://127.0.0.1:${ports[kind]}`,
   wsUrl: `ws://127.0.0.1:${ports[kind]}/ws`,
 });
 
-async function acrossServers(name, configFor) {
+async function acrossServers(name, configFor, kinds = ["ws", "socketio"]) {
   const results = {};
   results.inbox = await wsLoad(`${name}-inbox`, { ...configFor("inbox"), ...targetUrls("inbox") });
-  for (const kind of ["ws", "socketio"])
+  for (const kind of kinds)
     results[kind] = await withBaseline(kind, () => wsLoad(`${name}-${kind}`, { ...configFor(kind), ...targetUrls(kind) }));
   return results;
 }
@@ -441,24 +609,44 @@ function roomSockets(accounts) {
 }
 
 async function scenario5() {
-  log("scenario 5: fan-out, 2,000 sockets in rooms of 10, messages POSTed over HTTP, against socket.io and ws");
-  const sockets = roomSockets(20);
+  log("scenario 5: fan-out, 2,000 sockets in rooms of 10, messages POSTed over HTTP, against a storing socket.io server, socket.io and ws");
+  const accounts = 20;
+  const sockets = roomSockets(accounts);
   const posts = [];
-  for (let a = 1; a <= 20; a++) for (let r = 0; r < 10; r++) posts.push({ room: room(a, r), token: tokenFor(users.find((u) => u.a === a && u.u === 0)) });
+  for (let a = 1; a <= accounts; a++) for (let r = 0; r < 10; r++) posts.push({ room: room(a, r), token: tokenFor(users.find((u) => u.a === a && u.u === 0)) });
+  const httpConnections = 32;
   const results = await acrossServers("fanout", () => ({
-    job: "fanout", sockets, posts, concurrency: 100, httpConnections: 32, p99BoundMs: 100, stepMs: scale.stepMs, warmupMs: scale.warmS * 1000,
+    job: "fanout", sockets, posts, concurrency: 100, httpConnections, p99BoundMs: 100, stepMs: scale.stepMs, warmupMs: scale.warmS * 1000,
     startRate: 100, maxRate: quick ? 3_200 : 12_800, refine: quick ? 0 : 1, maxSeconds: 300,
-  }));
-  details.s5 = results;
+  }), ["socketio-storing", "socketio", "ws"]);
+  // The write alone: pgbench running the request's statement (Data.PostSql, bound as in scenario 1) into the same
+  // rooms as their admins, with as many clients as the load client has HTTP connections. Each post is delivered to
+  // the 9 other members of a room of 10 in the issue's arithmetic (here the admin posts and the room's 10 agents,
+  // its participants, each receive it): the goal is 0.8 × that TPS × 9.
+  const script = path.join(raw, "post-fanout.sql");
+  fs.writeFileSync(script, `${fs.readFileSync(path.join(here, "pgbench", "post-fanout.sql"), "utf8")}${postStatement()};\n`);
+  const vars = { accounts };
+  await pgbench({ script, clients: httpConnections, seconds: scale.warmS, vars });
+  const write = await pgbench({ script, clients: httpConnections, seconds: scale.measureS, vars, label: "post-fanout" });
+  details.s5 = { ...results, pgbenchPost: write };
   const best = (r) => r.best?.deliveredPerSecond ?? 0;
-  for (const [kind, goal, factor, id] of [["socketio", "≥ 2× socket.io", 2, "5a"], ["ws", "≥ 1× ws", 1, "5b"]]) {
-    const ratio = best(results.inbox) / best(results[kind]);
+  const inbox = best(results.inbox);
+  for (const [kind, goal, factor, id] of [["socketio-storing", "≥ 1.5× storing socket.io", 1.5, "5a"], ["socketio", "(ceiling: stores nothing)", null, "5b"], ["ws", "(ceiling: stores nothing)", null, "5c"]]) {
+    const ratio = inbox / best(results[kind]);
+    const name = { "socketio-storing": "socket.io storing each message in PostgreSQL", socketio: "socket.io, nothing stored", ws: "Node ws, nothing stored" }[kind];
     addRow({
       id, scenario: "fan-out: 2,000 sockets in rooms of 10, delivered msgs/s with p99 ≤ 100 ms",
-      inbox: fmt(best(results.inbox), "msg/s"), baseline: `${fmt(best(results[kind]), "msg/s")} (${kind === "ws" ? "Node ws" : "socket.io"})`,
-      ratio, ratioText: ratioText(ratio), goal, met: met(ratio >= factor),
+      inbox: fmt(inbox, "msg/s"), baseline: `${fmt(best(results[kind]), "msg/s")} (${name})`,
+      ratio, ratioText: ratioText(ratio), goal, met: factor === null ? "—" : met(ratio >= factor),
     });
   }
+  const writeCeiling = write.tps * 9;
+  const ratio = inbox / writeCeiling;
+  addRow({
+    id: "5d", scenario: `fan-out: delivered msgs/s against the write alone (pgbench TPS of the post statement into the same rooms, ${httpConnections} clients, × 9 recipients)`,
+    inbox: fmt(inbox, "msg/s"), baseline: `${fmt(write.tps, "TPS")} × 9 = ${fmt(writeCeiling, "msg/s")} (pgbench)`,
+    ratio, ratioText: ratioText(ratio), goal: "≥ 0.8×", met: met(ratio >= 0.8),
+  });
 }
 
 async function scenario6() {
@@ -644,6 +832,54 @@ async function scenario8() {
   });
 }
 
+/**
+ * Scenario 9: a support agent in every conversation of the 1,000,000-message account (10,000; 1,000 in the quick
+ * run). The harness makes the agent a participant of each, all read (the receipt on the last message), on a fresh
+ * instance; then message POSTs into the conversations of scenario 1 (every one of them now has the agent among its
+ * participants: each post changes the agent's count and total), then GET /api/unread as the agent, who now has
+ * unread messages in many of them.
+ */
+async function scenario9(benchToken, benchAgent, counts) {
+  const conversations = Number(await psql(`SELECT count(*) FROM conversations WHERE account_id = '${BENCH_ACCOUNT}'`));
+  log(`scenario 9: an agent in ${conversations} conversations: POST p99 into them, GET /api/unread p95`);
+  const env = { BENCH_TOKEN: benchToken, BENCH_CONVERSATIONS: postTargets() };
+  // Scenario 1's p99 is the reference; without scenario 1 in this run (BENCH_ONLY), the same wrk is measured here
+  // first, before the agent joins.
+  let reference = details.s1?.inbox;
+  if (!reference) {
+    await restartService("scenario-9-reference");
+    await wrk({ script: "post-message.lua", connections: 8, seconds: scale.warmS, env });
+    reference = await wrk({ script: "post-message.lua", connections: 8, seconds: scale.measureS, env });
+  }
+  await psql(`INSERT INTO conversation_participants (conversation_id, user_id, account_id, last_read_seq, last_read_message_id, last_read_at, joined_at)
+    SELECT c.id, '${benchAgent.id}', c.account_id, c.last_seq, c.last_message_id, now(), c.created_at
+    FROM conversations c WHERE c.account_id = '${BENCH_ACCOUNT}'
+    ON CONFLICT DO NOTHING`);
+  await repairStoredCounts("after the agent joined"); // the conversations' rosters name the agent from here on
+  await psql("ANALYZE conversation_participants");
+  await restartService("scenario-9");
+  await wrk({ script: "post-message.lua", connections: 8, seconds: scale.warmS, env });
+  const posts = await wrk({ script: "post-message.lua", connections: 8, seconds: scale.measureS, env });
+  await sleep(1000); // whatever the posts queued after their answers settles before the reads are timed
+  const agentToken = tokenFor(benchAgent);
+  const unreadEnv = { BENCH_TOKEN: agentToken, BENCH_PATH: "/api/unread" };
+  const answer = await (await fetch(`http://127.0.0.1:${ports.inbox}/api/unread`, { headers: { authorization: `Bearer ${agentToken}` } })).json();
+  await wrk({ script: "get.lua", connections: 1, seconds: scale.warmS, env: unreadEnv });
+  const unread = await wrk({ script: "get.lua", connections: 1, seconds: scale.measureS, env: unreadEnv });
+  details.s9 = { conversations, posts, reference, unread, unreadAnswer: answer };
+  addRow({
+    id: "9a", scenario: `GET /api/unread as an agent in ${conversations.toLocaleString("en-US")} conversations of the ${counts.messages.toLocaleString("en-US")}-message account, 1 connection, p95`,
+    inbox: `${fmt(unread.p95, "ms", 2)} (${fmt(unread.rps, "req/s")})`, baseline: "—", ratio: null, ratioText: "—",
+    goal: "p95 < 2 ms", met: met(unread.p95 < 2 && unread.errors === 0 && unread.non2xx === 0),
+  });
+  const ratio = posts.p99 / reference.p99;
+  addRow({
+    id: "9b", scenario: `POST message p99 into that agent's conversations, 8 connections (vs scenario 1's p99, the same posts before the agent joined)`,
+    inbox: `${fmt(posts.p99, "ms", 1)} (${fmt(posts.rps, "req/s")})`, baseline: `${fmt(reference.p99, "ms", 1)} (scenario 1${details.s1 ? "" : ", measured in scenario 9"})`,
+    ratio, ratioText: ratioText(ratio), goal: "≤ 1.2×", met: met(ratio <= 1.2 && posts.errors === 0),
+  });
+}
+
 // ---- report ----------------------------------------------------------------------------------------------------------
 
 async function machine() {
@@ -683,7 +919,8 @@ function writeResults(info) {
     ...rows.map((r) => `| ${r.id} | ${r.scenario} | ${r.inbox} | ${r.baseline} | ${r.ratioText} | ${r.goal} | ${r.met} |`),
     "",
     "Ratios: scenarios 1-2 Inbox ÷ pgbench; 3 ILIKE p95 ÷ Inbox p95 (how many times faster); 4 Inbox ÷ Node (lower is better);",
-    "5-6 Inbox ÷ baseline throughput; 6a socket.io p99 ÷ Inbox p99; 7b-7c p99 during ÷ p99 without (lower is better).",
+    "5-6 Inbox ÷ baseline throughput (5d ÷ the write's TPS × 9); 6a socket.io p99 ÷ Inbox p99; 7b-7c p99 during ÷ p99 without,",
+    "9b p99 with the agent ÷ scenario 1's p99 (lower is better).",
     "",
     "Notes:",
     "- Scenario 7: the sweeps' counts (runs, notified, failed, what the receiver verified) are in `latest.json` under `details.s7.paced.sweep` and `details.s7.unpaced.sweep`.",
@@ -722,7 +959,7 @@ async function main() {
 
   await restartService("migrate");
   // BENCH_SKIP_SEED=1 (for working on the harness): reuse a database an earlier run seeded at the same scale.
-  const { seconds: seedSeconds, counts, benchAdmin } = await seed(process.env.BENCH_SKIP_SEED === "1");
+  const { seconds: seedSeconds, counts, benchAdmin, benchAgent } = await seed(process.env.BENCH_SKIP_SEED === "1");
   // Fresh statistics and caches after the bulk load: restart the service so scenario 1 starts from a settled state.
   await restartService("main");
   const benchToken = tokenFor(benchAdmin);
@@ -736,11 +973,12 @@ async function main() {
     () => scenario6(),
     () => scenario7(benchToken),
     () => scenario8(),
+    () => scenario9(benchToken, benchAgent, counts),
   ];
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
   for (const [i, scenario] of scenarios.entries()) {
     if (only && !only.has(String(i + 1))) continue;
-    if (!service && i + 1 < 8) await restartService(`scenario-${i + 1}`);
+    if (!service && i + 1 !== 8) await restartService(`scenario-${i + 1}`);
     try {
       await scenario();
     } catch (e) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark harness of issue 10, in one command, from a fresh clone:
-#   bench/run.sh            full run (under 10 minutes on 2 cores): 1,000,000 messages, 1,000,000 tickets
+#   bench/run.sh            full run (~10 minutes on 2 cores): 1,000,000 messages, 1,000,000 tickets
 #   bench/run.sh --quick    quick run (under 3 minutes): a tenth of the data, shorter steps
 # Installs wrk and pgbench (Debian) and the npm packages of bench/ (npm ci), publishes the service in Release,
 # starts a private PostgreSQL cluster, then bench/harness.mjs seeds it, runs every scenario against its baseline
@@ -73,6 +73,12 @@ rm -f "$raw"/*
 
 say "npm ci (bench/package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
+
+if [ "${BENCH_GCDUMP:-0}" = "1" ]; then
+  # Scenario 4 then dumps the service's heap by type with dotnet-gcdump, a local tool of the repository's manifest.
+  say "dotnet tool restore (dotnet-gcdump, for BENCH_GCDUMP=1)"
+  (cd "$root" && dotnet tool restore >/dev/null)
+fi
 
 say "publishing the service (Release, ReadyToRun, as the Dockerfile does)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

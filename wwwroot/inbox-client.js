@@ -2,7 +2,7 @@
 // Works in browsers and in Node 20+ (`node --experimental-websocket`, or pass any standard WebSocket class).
 // The contract is API.md; docs/client.md shows how to use this module.
 
-/** @typedef {{id: string, accountId: string, name: string, email: string, role: "admin"|"agent", createdAt: string}} User */
+/** @typedef {{id: string, accountId: string, name: string, email: string, role: "admin"|"agent", active: boolean, createdAt: string}} User  `active` false: deactivated by an admin */
 /** @typedef {{user?: User, accessToken: string, refreshToken: string, expiresAt: string}} Session */
 /** @typedef {{type: "user"|"contact"|"integration", id: string|null, name: string}} Sender */
 /** @typedef {{id: string, conversationId: string, direction: "incoming"|"outgoing", body: string, sender: Sender, createdAt: string}} Message */
@@ -16,8 +16,19 @@
 /** @typedef {SearchOptions & {q: string}} SearchQuery */
 /** @typedef {{userId: string, name: string, status: PresenceStatus, lastSeenAt: string|null, viewingConversationId: string|null}} Presence */
 /** @typedef {"online"|"away"|"busy"|"offline"} PresenceStatus */
-/** @typedef {{id: string, title: string, description: string|null, status: string, priority: "low"|"medium"|"high"|"critical", machineId: string|null, assigneeId: string|null, scheduledAt: string|null, overdue: boolean, createdAt: string, updatedAt: string}} Ticket */
+/** @typedef {"received"|"diagnostic"|"in_progress"|"waiting_parts"|"completed"|"archived"} TicketStatus */
+/** @typedef {{id: string, title: string, description: string|null, status: TicketStatus, priority: "low"|"medium"|"high"|"critical", machineId: string|null, assigneeId: string|null, scheduledAt: string|null, overdue: boolean, nextStatuses: TicketStatus[], createdAt: string, updatedAt: string}} Ticket  `nextStatuses`: what changeTicketStatus accepts from the current status */
+/** @typedef {{title: string, description?: string|null, machineId?: string|null, priority?: "low"|"medium"|"high"|"critical", scheduledAt?: string|null, assigneeId?: string|null}} NewTicket */
+/** @typedef {{from: TicketStatus|null, to: TicketStatus, note: string|null, byUserId: string|null, at: string}} TicketHistoryEntry */
 /** @typedef {{id: string, name: string, location: string|null, serialNumber: string|null, createdAt: string}} Machine */
+/** @typedef {{name: string, location?: string|null, serialNumber?: string|null}} NewMachine */
+/** @typedef {{id: string, name: string, prefix: string, createdAt: string, key?: string}} ApiKey  `key` only in the answer to createApiKey */
+/** @typedef {"ticket.overdue"|"contact.created"|"contact.updated"|"lead.status_changed"} WebhookEventType */
+/** @typedef {{id: string, url: string, events: WebhookEventType[], enabled?: boolean, secret?: string, createdAt: string}} WebhookEndpoint  `secret` only in the answer to createWebhookEndpoint */
+/** @typedef {{statusCode: number|null, error: string|null, durationMs: number}} WebhookTestResult */
+/** @typedef {{id: string, eventType?: string, ticketId: string|null, contactId?: string|null, endpointId: string, eventId: string, attempt: number, statusCode: number|null, error: string|null, durationMs: number, sentAt: string}} WebhookNotification */
+/** @typedef {{id: string, name: string, defaultPhoneRegion: string|null, createdAt: string}} Account */
+/** @typedef {{idempotencyKey?: string}} CreateOptions  `idempotencyKey`: the same key for a retried (or double-clicked) create makes one resource */
 /** @template T @typedef {{items: T[], nextCursor: string|null}} Page */
 /** @typedef {{type: string, title: string, status: number, detail?: string, errors?: Record<string, string[]>}} Problem */
 
@@ -34,7 +45,8 @@
 /** @typedef {{type: "pong", ref?: string}} PongFrame */
 /** @typedef {{type: "error", code: string, message: string, ref?: string}} ErrorFrame */
 /** @typedef {{type: "resync", reason: string}} ResyncFrame  the server may have missed sending events; the client catches up by itself (see `resynced`) */
-/** @typedef {HelloFrame|SubscriptionFrame|MessageCreatedFrame|ConversationUpdatedFrame|ReadUpdatedFrame|UnreadUpdatedFrame|TypingFrame|PresenceFrame|ViewingFrame|PongFrame|ErrorFrame|ResyncFrame} ServerFrame */
+/** @typedef {{type: "ticket.updated", ticket: Ticket}} TicketUpdatedFrame  to every connection of the account: a ticket opened, edited or moved */
+/** @typedef {HelloFrame|SubscriptionFrame|MessageCreatedFrame|ConversationUpdatedFrame|ReadUpdatedFrame|UnreadUpdatedFrame|TypingFrame|PresenceFrame|ViewingFrame|PongFrame|ErrorFrame|ResyncFrame|TicketUpdatedFrame} ServerFrame */
 // Client → server frames.
 /** @typedef {{type: "subscribe"|"unsubscribe", conversationId: string, ref?: string}|{type: "typing", conversationId: string, state: "start"|"stop"}|{type: "presence", status: "online"|"away"|"busy"}|{type: "view", conversationId: string|null}|{type: "read", conversationId: string, messageId?: string}|{type: "ping", ref?: string}} ClientFrame */
 // Events of the client itself, besides every server frame type above.
@@ -163,17 +175,20 @@ export class InboxClient extends EventTarget {
 
   // ---- HTTP ----
 
-  /** One API call with the bearer token; a 401 triggers one refresh and one retry. Non-2xx throws InboxError. */
-  async request(method, path, body) { return this.#call(method, path, body, true); }
+  /**
+   * One API call with the bearer token; a 401 triggers one refresh and one retry. Non-2xx throws InboxError.
+   * @param {{headers?: Record<string, string>}} [options] extra request headers (e.g. Idempotency-Key)
+   */
+  async request(method, path, body, options) { return this.#call(method, path, body, true, false, options?.headers); }
 
-  async #call(method, path, body, authorized, retried = false) {
-    const headers = { accept: "application/json" };
+  async #call(method, path, body, authorized, retried = false, extraHeaders = undefined) {
+    const headers = { accept: "application/json", ...extraHeaders };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (authorized) headers.authorization = `Bearer ${await this.#freshToken()}`;
     const res = await this.fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status === 401 && authorized && !retried && this.#session) {
       await this.refresh();
-      return this.#call(method, path, body, authorized, true);
+      return this.#call(method, path, body, authorized, true, extraHeaders);
     }
     const text = await res.text();
     let json = null;
@@ -212,7 +227,41 @@ export class InboxClient extends EventTarget {
   /** @param {{status?: string, assigneeId?: string, machineId?: string, overdue?: boolean, limit?: number, cursor?: string}} [q] @returns {Promise<Page<Ticket>>} */
   tickets(q) { return this.request("GET", "/api/tickets" + query(q)); }
   /** @returns {Promise<Machine[]>} */ machines() { return this.request("GET", "/api/machines"); }
-  /** @returns {Promise<Ticket>} */ changeTicketStatus(id, status, note) { return this.request("POST", `/api/tickets/${id}/status`, { status, note }); }
+  /** Moves a ticket to one of its `nextStatuses` (409 otherwise). @param {TicketStatus} status @param {string} [note] @returns {Promise<Ticket>} */
+  changeTicketStatus(id, status, note) { return this.request("POST", `/api/tickets/${id}/status`, { status, note }); }
+  /** @returns {Promise<Ticket>} */ ticket(id) { return this.request("GET", `/api/tickets/${id}`); }
+  /** Opens a ticket in `received`. @param {NewTicket} body @param {CreateOptions} [options] @returns {Promise<Ticket>} */
+  openTicket(body, options) { return this.request("POST", "/api/tickets", body, idempotent(options)); }
+  /** Absent fields stay, `null` clears (not title or priority). @param {Partial<NewTicket>} changes @returns {Promise<Ticket>} */
+  updateTicket(id, changes) { return this.request("PATCH", `/api/tickets/${id}`, changes); }
+  /** Oldest first, from the creation (`from: null`). @returns {Promise<TicketHistoryEntry[]>} */
+  ticketHistory(id) { return this.request("GET", `/api/tickets/${id}/history`); }
+  /** @param {NewMachine} body @param {CreateOptions} [options] @returns {Promise<Machine>} */
+  createMachine(body, options) { return this.request("POST", "/api/machines", body, idempotent(options)); }
+  /** Absent fields stay, `null` clears location and serialNumber. @param {Partial<NewMachine>} changes @returns {Promise<Machine>} */
+  updateMachine(id, changes) { return this.request("PATCH", `/api/machines/${id}`, changes); }
+
+  // Administration (admins only; the service answers 403 to agents).
+  /** Invites a user with a first password. @param {{name: string, email: string, password: string, role: "admin"|"agent"}} body @returns {Promise<User>} */
+  createUser(body) { return this.request("POST", "/api/users", body); }
+  /** Renames, changes the role, deactivates (`active: false`, ends their sessions at once) or reactivates; 409 when it would leave no active admin. @param {{name?: string, role?: "admin"|"agent", active?: boolean}} changes @returns {Promise<User>} */
+  updateUser(id, changes) { return this.request("PATCH", `/api/users/${id}`, changes); }
+  /** @param {{name?: string, defaultPhoneRegion?: string|null}} changes @returns {Promise<Account>} */
+  updateAccount(changes) { return this.request("PATCH", "/api/account", changes); }
+  /** @returns {Promise<ApiKey[]>} */ apiKeys() { return this.request("GET", "/api/api-keys"); }
+  /** The answer's `key` is shown only this once. @returns {Promise<ApiKey>} */ createApiKey(name) { return this.request("POST", "/api/api-keys", { name }); }
+  /** The key stops working at once. */ revokeApiKey(id) { return this.request("DELETE", `/api/api-keys/${id}`); }
+  /** @returns {Promise<WebhookEndpoint[]>} */ webhookEndpoints() { return this.request("GET", "/api/webhooks/endpoints"); }
+  /** The answer's `secret` is shown only this once. @param {{url: string, events: WebhookEventType[]}} body @returns {Promise<WebhookEndpoint>} */
+  createWebhookEndpoint(body) { return this.request("POST", "/api/webhooks/endpoints", body); }
+  /** @param {{url?: string, events?: WebhookEventType[], enabled?: boolean}} changes @returns {Promise<WebhookEndpoint>} */
+  updateWebhookEndpoint(id, changes) { return this.request("PATCH", `/api/webhooks/endpoints/${id}`, changes); }
+  deleteWebhookEndpoint(id) { return this.request("DELETE", `/api/webhooks/endpoints/${id}`); }
+  /** Posts a signed `webhook.test` now and answers how it went. @returns {Promise<WebhookTestResult>} */
+  testWebhookEndpoint(id) { return this.request("POST", `/api/webhooks/endpoints/${id}/test`); }
+  /** The delivery log, newest first. @param {{ticketId?: string, contactId?: string, endpointId?: string, eventType?: string, limit?: number, cursor?: string}} [q] @returns {Promise<Page<WebhookNotification>>} */
+  webhookNotifications(q) { return this.request("GET", "/api/webhooks/notifications" + query(q)); }
+  /** Re-sends that event under its original `webhook-id` (202). */ replayNotification(id) { return this.request("POST", `/api/webhooks/notifications/${id}/replay`); }
 
   /** Sends a message (and ends this user's typing in that conversation). @returns {Promise<Message>} */
   async sendMessage(conversationId, body) {
@@ -454,6 +503,11 @@ export class InboxClient extends EventTarget {
     this.#typing.delete(conversationId);
     this.#send({ type: "typing", conversationId, state: "stop" });
   }
+}
+
+/** The request options of a create: an Idempotency-Key header when one is given. */
+function idempotent(options) {
+  return options?.idempotencyKey ? { headers: { "idempotency-key": options.idempotencyKey } } : undefined;
 }
 
 /** `?a=1&b=2` from the defined values of an object. */

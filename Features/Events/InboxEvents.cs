@@ -1,4 +1,5 @@
 using Inbox.Features.Shapes;
+using Inbox.Features.Tickets;
 using Inbox.Infrastructure.Events;
 
 namespace Inbox.Features.Events;
@@ -23,3 +24,6 @@ public sealed record ReadUpdated(Guid AccountId, ReceiptResponse Receipt) : Inbo
 
 /// <summary>For one user: their unread count in one conversation, and their total over unmuted conversations.</summary>
 public sealed record UnreadUpdated(Guid AccountId, Guid UserId, Guid ConversationId, long UnreadCount, long Total) : InboxEvent(AccountId);
+
+/// <summary>A ticket was opened, edited or moved: the whole account's pages show it live (ticket.updated).</summary>
+public sealed record TicketUpdated(Guid AccountId, TicketResponse Ticket) : InboxEvent(AccountId);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 
 namespace Inbox.Features.Realtime;
 
@@ -24,16 +24,34 @@ public sealed class Connection
     /// <summary>Answers that may wait to be sent before the receive loop stops reading the client's next frames.</summary>
     public const int MaxQueuedReplies = 32;
 
+    /// <summary>
+    /// Slots the queue keeps once it is empty again. A burst (a hundred presence frames when a team connects at once)
+    /// grows it; keeping that array for the life of an idle socket cost 2 KB per connection.
+    /// </summary>
+    const int RetainedQueueSlots = 16;
+
     readonly WebSocket _socket;
-    readonly Channel<Outgoing> _outbox;
     readonly int _broadcastCapacity;
-    int _queuedBroadcasts;
-    readonly SemaphoreSlim _replySlots = new(MaxQueuedReplies, MaxQueuedReplies);
-    readonly CancellationTokenSource _abortSending = new();
-    /// <summary>Cancelled once the send loop has ended: nothing queued from then on would ever be sent.</summary>
-    readonly CancellationTokenSource _sendingEnded = new();
     readonly FrameRateLimit _rateLimit;
     readonly ILogger _logger;
+
+    // The outbox: frames waiting for the send loop, oldest first. Guarded by locking it; counts of each kind against
+    // their own bound. A plain queue and one reusable wake-up rather than a bounded Channel: the channel kept its grown
+    // buffer and five operation objects per connection (~2.7 KB on an idle socket), and no second producer needs it.
+    readonly Queue<Outgoing> _outbox = new();
+    int _queuedBroadcasts;
+    int _queuedReplies;
+    bool _grown;
+    /// <summary>Set by the first <see cref="Close"/>: what is queued is still sent, nothing more is queued.</summary>
+    bool _closing;
+    /// <summary>Set once the send loop has ended: nothing queued from then on would ever be sent.</summary>
+    bool _sendingEnded;
+    /// <summary>Whether the send loop waits on <see cref="_wakeSender"/> (set and cleared under the outbox lock).</summary>
+    bool _senderWaiting;
+    readonly Wakeup _wakeSender = new();
+    /// <summary>The receive loop's wait for room for an answer (rare: a client pipelining 32 unread requests).</summary>
+    TaskCompletionSource? _replyRoom;
+
     /// <summary>Completed by the first <see cref="Close"/>: from then on the send loop has <see cref="CloseTimeout"/> to finish.</summary>
     readonly TaskCompletionSource _closeRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>Stopwatch timestamp at which the frame being received started to arrive; 0 between frames.</summary>
@@ -55,8 +73,8 @@ public sealed class Connection
     long _lastSeenTicks;
     /// <summary>What this connection shows (the <c>view</c> frame); guarded by the registry.</summary>
     public Guid? Viewing { get; set; }
-    /// <summary>Conversations this connection receives events of; guarded by the registry.</summary>
-    public HashSet<Guid> Subscriptions { get; } = [];
+    /// <summary>Conversations this connection receives events of, null until the first subscribe; guarded by the registry.</summary>
+    public HashSet<Guid>? Subscriptions { get; set; }
 
     public Connection(WebSocket socket, Caller caller, RealtimeOptions options, Instant now, ILogger logger)
     {
@@ -69,12 +87,6 @@ public sealed class Connection
         LastSeen = now;
         _broadcastCapacity = options.SendQueueCapacity;
         _rateLimit = new FrameRateLimit(options.FramesPerSecond);
-        // Both kinds are counted against their own bound before they are written, so the channel never fills.
-        _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.SendQueueCapacity + MaxQueuedReplies)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     readonly record struct Outgoing(byte[] Frame, bool IsReply);
@@ -82,17 +94,22 @@ public sealed class Connection
     /// <summary>Queues a broadcast; never blocks. A full queue means a slow consumer: the connection is closed with 1008.</summary>
     public void Send(byte[] frame)
     {
-        if (Interlocked.Increment(ref _queuedBroadcasts) <= _broadcastCapacity)
+        lock (_outbox)
         {
-            if (!_outbox.Writer.TryWrite(new Outgoing(frame, IsReply: false))) Interlocked.Decrement(ref _queuedBroadcasts); // closing
-            return;
+            if (_closing || _sendingEnded) return; // closing: nothing more is queued
+            if (_queuedBroadcasts < _broadcastCapacity)
+            {
+                _queuedBroadcasts++;
+                Enqueue(new Outgoing(frame, IsReply: false));
+                if (TakeSender()) _wakeSender.Signal();
+                return;
+            }
         }
-        Interlocked.Decrement(ref _queuedBroadcasts);
-        if (_closeRequested.Task.IsCompleted) return;
         _logger.LogWarning("Closing connection {ConnectionId} of user {UserId}: its send queue is full (slow consumer)", Id, UserId);
         Close(WebSocketCloseStatus.PolicyViolation, "slow consumer");
-        // Its socket is not draining, so a close frame could not get through either: stop sending now (this aborts it).
-        _abortSending.Cancel();
+        // Its socket is not draining, so a close frame could not get through either: stop now. A send waiting on the
+        // full TCP window fails at once, and the receive loop with it.
+        _socket.Abort();
     }
 
     /// <summary>
@@ -102,24 +119,42 @@ public sealed class Connection
     /// </summary>
     public ValueTask ReplyAsync(byte[] frame)
     {
-        // The common case takes a free slot at once, without allocating.
-        if (_replySlots.Wait(0))
+        Task room;
+        lock (_outbox)
         {
-            EnqueueReply(frame);
-            return ValueTask.CompletedTask;
+            if (_closing || _sendingEnded) return ValueTask.CompletedTask; // closing: dropped, as a broadcast would be
+            if (_queuedReplies < MaxQueuedReplies)
+            {
+                // The common case: a free slot at once, without allocating.
+                _queuedReplies++;
+                Enqueue(new Outgoing(frame, IsReply: true));
+                if (TakeSender()) _wakeSender.Signal();
+                return ValueTask.CompletedTask;
+            }
+            room = (_replyRoom ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
-        return WaitThenReplyAsync(frame);
+        return WaitThenReplyAsync(frame, room);
     }
 
-    async ValueTask WaitThenReplyAsync(byte[] frame)
+    async ValueTask WaitThenReplyAsync(byte[] frame, Task room)
     {
-        await _replySlots.WaitAsync(_sendingEnded.Token);
-        EnqueueReply(frame);
+        await room; // cancelled when the send loop ends
+        await ReplyAsync(frame);
     }
 
-    void EnqueueReply(byte[] frame)
+    /// <summary>Under the outbox lock.</summary>
+    void Enqueue(Outgoing item)
     {
-        if (!_outbox.Writer.TryWrite(new Outgoing(frame, IsReply: true))) _replySlots.Release(); // closing
+        _outbox.Enqueue(item);
+        if (_outbox.Count > RetainedQueueSlots) _grown = true;
+    }
+
+    /// <summary>Under the outbox lock: whether the send loop waits and so must be woken (once) by the caller.</summary>
+    bool TakeSender()
+    {
+        if (!_senderWaiting) return false;
+        _senderWaiting = false;
+        return true;
     }
 
     /// <summary>
@@ -129,8 +164,12 @@ public sealed class Connection
     public void Close(WebSocketCloseStatus status, string reason)
     {
         if (!_closeRequested.TrySetResult()) return;
-        _closeStatus = (status, reason);
-        _outbox.Writer.TryComplete();
+        lock (_outbox)
+        {
+            _closeStatus = (status, reason);
+            _closing = true;
+            if (TakeSender()) _wakeSender.Signal();
+        }
     }
 
     (WebSocketCloseStatus Status, string Reason) _closeStatus = (WebSocketCloseStatus.NormalClosure, "");
@@ -154,7 +193,8 @@ public sealed class Connection
     /// </summary>
     public async Task RunAsync(Func<Connection, ReadOnlyMemory<byte>, Task> onFrame, Action<Connection> onActivity, CancellationToken stopping)
     {
-        using var onShutdown = stopping.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
+        // A static callback with the connection as its state: no closure or delegate kept per connection.
+        using var onShutdown = stopping.UnsafeRegister(static state => ((Connection)state!).Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"), this);
         try
         {
             var receiving = ReceiveLoopAsync(onFrame, onActivity);
@@ -182,11 +222,76 @@ public sealed class Connection
         return ended;
     }
 
+    /// <summary>
+    /// Reads frames until the client closes or leaves. One method (not a loop inside a wrapper): each async method
+    /// waiting here is one more state machine held by every idle connection.
+    /// </summary>
     async Task ReceiveLoopAsync(Func<Connection, ReadOnlyMemory<byte>, Task> onFrame, Action<Connection> onActivity)
     {
         try
         {
-            await ReceiveFramesAsync(onFrame, onActivity);
+            while (true)
+            {
+                // Wait for the next frame with a zero-byte read, so an idle connection holds no receive buffer (most
+                // connections are idle most of the time); a frame's buffer is rented only while it is read and handled.
+                var next = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                if (next.MessageType == WebSocketMessageType.Close) return;
+
+                // From here the frame must arrive whole within RealtimeOptions.IncompleteFrameTimeout; the sweeper
+                // closes connections whose frame stalls (an unfinished fragment, a length announced and never sent).
+                Interlocked.Exchange(ref _frameStartedAt, Stopwatch.GetTimestamp());
+                // One byte larger than a frame may be, so an oversized frame is seen at once.
+                var buffer = ArrayPool<byte>.Shared.Rent(RealtimeOptions.MaxFrameBytes + 1);
+                try
+                {
+                    var length = 0;
+                    ValueWebSocketReceiveResult result;
+                    do
+                    {
+                        if (length > RealtimeOptions.MaxFrameBytes)
+                        {
+                            Close(WebSocketCloseStatus.MessageTooBig, "frames are limited to 16 KiB");
+                            return;
+                        }
+                        result = await _socket.ReceiveAsync(buffer.AsMemory(length, RealtimeOptions.MaxFrameBytes + 1 - length), CancellationToken.None);
+                        length += result.Count;
+                    } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+                    Interlocked.Exchange(ref _frameStartedAt, 0);
+
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    if (length > RealtimeOptions.MaxFrameBytes)
+                    {
+                        Close(WebSocketCloseStatus.MessageTooBig, "frames are limited to 16 KiB");
+                        return;
+                    }
+
+                    onActivity(this);
+                    switch (_rateLimit.Check())
+                    {
+                        case FrameVerdict.Drop:
+                            continue;
+                        case FrameVerdict.DropAndTell:
+                            await ReplyAsync(RateLimitedFrame(buffer.AsSpan(0, length)));
+                            continue;
+                        case FrameVerdict.Flood:
+                            _logger.LogInformation("Closing connection {ConnectionId} of user {UserId}: it kept sending at ten times its frame rate limit", Id, UserId);
+                            Close(WebSocketCloseStatus.PolicyViolation, "too many frames");
+                            return;
+                    }
+
+                    if (result.MessageType == WebSocketMessageType.Binary)
+                    {
+                        await ReplyAsync(FrameBytes.Of(new ErrorFrame("bad_frame", "frames are JSON text frames", null)));
+                        continue;
+                    }
+                    // The handler reads what it needs from the bytes before its first await (ClientFrame.TryParse).
+                    await onFrame(this, buffer.AsMemory(0, length));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -204,72 +309,6 @@ public sealed class Connection
         }
     }
 
-    async Task ReceiveFramesAsync(Func<Connection, ReadOnlyMemory<byte>, Task> onFrame, Action<Connection> onActivity)
-    {
-        while (true)
-        {
-            // Wait for the next frame with a zero-byte read, so an idle connection holds no receive buffer (most
-            // connections are idle most of the time); a frame's buffer is rented only while it is read and handled.
-            var next = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-            if (next.MessageType == WebSocketMessageType.Close) return;
-
-            // From here the frame must arrive whole within RealtimeOptions.IncompleteFrameTimeout; the sweeper
-            // closes connections whose frame stalls (an unfinished fragment, a length announced and never sent).
-            Interlocked.Exchange(ref _frameStartedAt, Stopwatch.GetTimestamp());
-            // One byte larger than a frame may be, so an oversized frame is seen at once.
-            var buffer = ArrayPool<byte>.Shared.Rent(RealtimeOptions.MaxFrameBytes + 1);
-            try
-            {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length > RealtimeOptions.MaxFrameBytes)
-                    {
-                        Close(WebSocketCloseStatus.MessageTooBig, "frames are limited to 16 KiB");
-                        return;
-                    }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length, RealtimeOptions.MaxFrameBytes + 1 - length), CancellationToken.None);
-                    length += result.Count;
-                } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                Interlocked.Exchange(ref _frameStartedAt, 0);
-
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                if (length > RealtimeOptions.MaxFrameBytes)
-                {
-                    Close(WebSocketCloseStatus.MessageTooBig, "frames are limited to 16 KiB");
-                    return;
-                }
-
-                onActivity(this);
-                switch (_rateLimit.Check())
-                {
-                    case FrameVerdict.Drop:
-                        continue;
-                    case FrameVerdict.DropAndTell:
-                        await ReplyAsync(RateLimitedFrame(buffer.AsSpan(0, length)));
-                        continue;
-                    case FrameVerdict.Flood:
-                        _logger.LogInformation("Closing connection {ConnectionId} of user {UserId}: it kept sending at ten times its frame rate limit", Id, UserId);
-                        Close(WebSocketCloseStatus.PolicyViolation, "too many frames");
-                        return;
-                }
-
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    await ReplyAsync(FrameBytes.Of(new ErrorFrame("bad_frame", "frames are JSON text frames", null)));
-                    continue;
-                }
-                // The handler reads what it needs from the bytes before its first await (ClientFrame.TryParse).
-                await onFrame(this, buffer.AsMemory(0, length));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
     /// <summary>The one <c>rate_limited</c> error of a second, echoing the dropped frame's <c>ref</c> when it has a valid one.</summary>
     static byte[] RateLimitedFrame(ReadOnlySpan<byte> dropped)
     {
@@ -279,15 +318,41 @@ public sealed class Connection
 
     async Task SendLoopAsync()
     {
-        var ct = _abortSending.Token;
         try
         {
-            await foreach (var item in _outbox.Reader.ReadAllAsync(ct))
+            while (true)
             {
-                // Out of the queue: its room is free for the next one of its kind.
-                if (item.IsReply) _replySlots.Release();
-                else Interlocked.Decrement(ref _queuedBroadcasts);
-                await _socket.SendAsync(item.Frame, WebSocketMessageType.Text, endOfMessage: true, ct);
+                Outgoing item;
+                ValueTask wait = default;
+                var waiting = false;
+                lock (_outbox)
+                {
+                    if (_outbox.TryDequeue(out item))
+                    {
+                        // Out of the queue: its room is free for the next one of its kind.
+                        if (item.IsReply) _queuedReplies--;
+                        else _queuedBroadcasts--;
+                        if (_outbox.Count == 0 && _grown)
+                        {
+                            _outbox.TrimExcess(); // an emptied burst gives its array back
+                            _grown = false;
+                        }
+                    }
+                    else if (_closing) break;
+                    else
+                    {
+                        _senderWaiting = true;
+                        wait = _wakeSender.Arm();
+                        waiting = true;
+                    }
+                }
+                if (waiting)
+                {
+                    await wait;
+                    continue;
+                }
+                if (item.IsReply) ReleaseReplyRoom();
+                await _socket.SendAsync(item.Frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             }
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -301,7 +366,50 @@ public sealed class Connection
         finally
         {
             // A receive loop waiting for room for an answer must not wait for a send loop that is gone.
-            _sendingEnded.Cancel();
+            TaskCompletionSource? waiter;
+            lock (_outbox)
+            {
+                _sendingEnded = true;
+                _outbox.Clear();
+                _outbox.TrimExcess();
+                waiter = _replyRoom;
+                _replyRoom = null;
+            }
+            waiter?.TrySetCanceled();
         }
+    }
+
+    /// <summary>An answer left the queue: a receive loop waiting for room may go on.</summary>
+    void ReleaseReplyRoom()
+    {
+        TaskCompletionSource? waiter;
+        lock (_outbox)
+        {
+            waiter = _replyRoom;
+            _replyRoom = null;
+        }
+        waiter?.TrySetResult();
+    }
+
+    /// <summary>
+    /// Wakes the send loop, its one waiter, without allocating per wait (a TaskCompletionSource would be one Task per
+    /// wake-up). Armed under the outbox lock by the send loop, signalled once by whoever takes the waiting flag.
+    /// </summary>
+    sealed class Wakeup : IValueTaskSource
+    {
+        ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+
+        public ValueTask Arm()
+        {
+            _core.Reset();
+            return new ValueTask(this, _core.Version);
+        }
+
+        public void Signal() => _core.SetResult(true);
+
+        void IValueTaskSource.GetResult(short token) => _core.GetResult(token);
+        ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _core.GetStatus(token);
+        void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 }

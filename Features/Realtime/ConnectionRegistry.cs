@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 
 namespace Inbox.Features.Realtime;
@@ -19,13 +20,9 @@ public sealed class ConnectionRegistry(IClock clock, PresenceChanges presenceCha
     readonly Dictionary<Guid, Connection> _connections = [];
     readonly Dictionary<Guid, HashSet<Connection>> _subscribers = [];
     readonly Dictionary<Guid, HashSet<Connection>> _byAccount = [];
-    readonly Dictionary<Guid, UserPresence> _presence = [];
+    /// <summary>This instance's connections per user (present users only): a count in place, no object per user.</summary>
+    readonly Dictionary<Guid, int> _presence = [];
     readonly Dictionary<(Guid Conversation, Guid User), TypingState> _typing = [];
-
-    sealed class UserPresence
-    {
-        public int Connections;
-    }
 
     /// <summary>
     /// A user's typing in one conversation on this instance: whether a relayed <c>start</c> holds (until
@@ -48,7 +45,7 @@ public sealed class ConnectionRegistry(IClock clock, PresenceChanges presenceCha
         {
             _connections[connection.Id] = connection;
             Set(_byAccount, connection.AccountId).Add(connection);
-            local = ++PresenceOf(connection.UserId).Connections;
+            local = ++CollectionsMarshal.GetValueRefOrAddDefault(_presence, connection.UserId, out _);
         }
         Record(new UserJoined(connection.AccountId, connection.UserId, local));
     }
@@ -63,13 +60,13 @@ public sealed class ConnectionRegistry(IClock clock, PresenceChanges presenceCha
         {
             if (!_connections.Remove(connection.Id)) return;
             _byAccount.GetValueOrDefault(connection.AccountId)?.Remove(connection);
-            foreach (var conversation in connection.Subscriptions)
+            foreach (var conversation in connection.Subscriptions ?? [])
                 _subscribers.GetValueOrDefault(conversation)?.Remove(connection);
             wasViewing = connection.Viewing;
             connection.Viewing = null;
             nowViewing = ViewingOfUser(connection.AccountId, connection.UserId);
 
-            local = --PresenceOf(connection.UserId).Connections;
+            local = --CollectionsMarshal.GetValueRefOrAddDefault(_presence, connection.UserId, out _);
             if (local == 0)
             {
                 _presence.Remove(connection.UserId);
@@ -89,7 +86,7 @@ public sealed class ConnectionRegistry(IClock clock, PresenceChanges presenceCha
         lock (_gate)
         {
             if (!_connections.ContainsKey(connection.Id)) return;
-            connection.Subscriptions.Add(conversationId);
+            (connection.Subscriptions ??= []).Add(conversationId);
             Set(_subscribers, conversationId).Add(connection);
         }
     }
@@ -98,14 +95,14 @@ public sealed class ConnectionRegistry(IClock clock, PresenceChanges presenceCha
     {
         lock (_gate)
         {
-            connection.Subscriptions.Remove(conversationId);
+            connection.Subscriptions?.Remove(conversationId);
             _subscribers.GetValueOrDefault(conversationId)?.Remove(connection);
         }
     }
 
     public bool IsSubscribed(Connection connection, Guid conversationId)
     {
-        lock (_gate) return connection.Subscriptions.Contains(conversationId);
+        lock (_gate) return connection.Subscriptions?.Contains(conversationId) == true;
     }
 
     /// <summary>
@@ -243,7 +240,7 @@ public sealed class ConnectionRegistry(IClock clock, PresenceChanges presenceCha
 
     public int LocalConnectionsOf(Guid userId)
     {
-        lock (_gate) return _presence.GetValueOrDefault(userId)?.Connections ?? 0;
+        lock (_gate) return _presence.GetValueOrDefault(userId);
     }
 
     /// <summary>Delivers to this instance's connections and hands the frame to the other instances.</summary>
@@ -278,12 +275,6 @@ public sealed class ConnectionRegistry(IClock clock, PresenceChanges presenceCha
     Connection[] Snapshot(Dictionary<Guid, HashSet<Connection>> map, Guid key)
     {
         lock (_gate) return map.TryGetValue(key, out var set) ? [.. set] : [];
-    }
-
-    UserPresence PresenceOf(Guid userId)
-    {
-        if (!_presence.TryGetValue(userId, out var presence)) _presence[userId] = presence = new UserPresence();
-        return presence;
     }
 
     static HashSet<Connection> Set(Dictionary<Guid, HashSet<Connection>> map, Guid key)

@@ -5,7 +5,7 @@ namespace Inbox.Features.Realtime;
 
 /// <summary>
 /// Turns the inbox events into frames: conversation events to the conversation's subscribers, unread counts to
-/// the one user whose count changed, on all of their connections. Each frame is serialised once and broadcast
+/// the one user whose count changed, on all of their connections, and ticket changes to every connection of the account. Each frame is serialised once and broadcast
 /// (this instance's sockets, and through the backplane the other instances').
 /// </summary>
 public sealed class RealtimeEvents(ConnectionRegistry registry) : IInboxEventSubscriber
@@ -25,6 +25,9 @@ public sealed class RealtimeEvents(ConnectionRegistry registry) : IInboxEventSub
                 break;
             case UnreadUpdated unread:
                 registry.Broadcast(Target.User(unread.AccountId, unread.UserId), FrameBytes.Of(new UnreadUpdatedFrame(unread.ConversationId, unread.UnreadCount, unread.Total)));
+                break;
+            case TicketUpdated ticket:
+                registry.Broadcast(Target.Account(ticket.AccountId), FrameBytes.Of(new TicketUpdatedFrame(ticket.Ticket)));
                 break;
         }
         return ValueTask.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace Inbox.Features.Realtime;
@@ -20,6 +21,10 @@ public sealed class RealtimeMiddleware(
     ILogger<RealtimeMiddleware> logger)
 {
     public const string Path = "/ws";
+
+    // Made once, not per connection: each connection's loops hold them for its whole life.
+    readonly Func<Connection, ReadOnlyMemory<byte>, Task> _onFrame = handler.HandleAsync;
+    readonly Action<Connection> _onActivity = connection => connection.LastSeen = clock.GetCurrentInstant();
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -51,12 +56,14 @@ public sealed class RealtimeMiddleware(
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new Connection(socket, caller, options.Value, clock.GetCurrentInstant(), logger);
+        // The connection copied what it needs; this method's state lives as long as the socket, the Caller need not.
+        caller = null;
         // hello is queued before the connection joins, so it is always the first frame (before its own presence).
         connection.Send(FrameBytes.Of(new HelloFrame(connection.Id, connection.UserId, options.Value.HeartbeatSeconds, clock.GetCurrentInstant())));
         registry.Join(connection);
         try
         {
-            await connection.RunAsync(handler.HandleAsync, c => c.LastSeen = clock.GetCurrentInstant(), lifetime.ApplicationStopping);
+            await connection.RunAsync(_onFrame, _onActivity, lifetime.ApplicationStopping);
         }
         finally
         {
@@ -64,10 +71,15 @@ public sealed class RealtimeMiddleware(
         }
     }
 
-    /// <summary>Browsers cannot set headers on an upgrade, so the query's token comes first; other clients may send the header.</summary>
+    /// <summary>
+    /// Browsers cannot set headers on an upgrade, so the query's token comes first; other clients may send the header.
+    /// The query string is parsed here rather than through <c>Request.Query</c>, which would keep the parsed
+    /// collection (and a copy of the token) in the request's features for the socket's whole life.
+    /// </summary>
     static string PresentedToken(HttpRequest request)
     {
-        if (request.Query.TryGetValue("access_token", out var token)) return token.ToString();
+        if (QueryHelpers.ParseNullableQuery(request.QueryString.Value) is { } query && query.TryGetValue("access_token", out var token))
+            return token.ToString();
         var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
     }

@@ -9,7 +9,8 @@
 -- "merci" occurs naturally in about one message of five (the very common one).
 --
 -- Each socket account has an admin (index 0, who posts) and agents 1..100 (who hold the sockets), one live
--- session per user, and 10 conversations: room r is conversation r, its subscribers agents 10r+1 .. 10r+10.
+-- session per user, and 10 conversations: room r is conversation r, its participants and subscribers agents
+-- 10r+1 .. 10r+10.
 \set ON_ERROR_STOP on
 SET session_replication_role = replica;  -- bulk load: no per-row FK triggers (the data is consistent by construction)
 SET synchronous_commit = off;
@@ -42,6 +43,13 @@ INSERT INTO users (id, account_id, name, email, password_hash, role, created_at)
 SELECT md5('bench-user-' || u)::uuid, 'b0000000-0000-4000-8000-000000000000', 'Bench agent ' || u, 'bench-' || u || '@bench.test',
        'not-a-password-hash', CASE WHEN u = 0 THEN 'admin' ELSE 'agent' END, now() - interval '1 year'
 FROM generate_series(0, 9) u;
+
+-- Scenario 9's support agent (bench-agent@bench.test): made a participant of every conversation of the account by
+-- the harness when scenario 9 starts (so the other scenarios run without them), all read, as an agent who has
+-- worked through their queue.
+INSERT INTO users (id, account_id, name, email, password_hash, role, created_at)
+VALUES (md5('bench-agent')::uuid, 'b0000000-0000-4000-8000-000000000000', 'Bench support agent', 'bench-agent@bench.test',
+        'not-a-password-hash', 'agent', now() - interval '1 year');
 
 -- Conversations: activity spread over the last 90 days, one message every 10 minutes.
 CREATE TEMP TABLE bench_conv AS
@@ -100,6 +108,13 @@ INSERT INTO conversations (id, account_id, subject, channel, status, contact_nam
 SELECT md5('sock-room-' || a || '-' || r)::uuid, md5('sock-account-' || a)::uuid, 'Room ' || r, 'chat', 'open',
        'Visitor ' || a || '-' || r, now() - interval '1 day', 0, now() - interval '1 day'
 FROM generate_series(1, :socket_accounts) a CROSS JOIN generate_series(0, 9) r;
+
+-- Each room's 10 agents are its participants (all read: no message yet), so a post into a room changes 10 unread
+-- counts, as a post into a real team conversation would.
+INSERT INTO conversation_participants (conversation_id, user_id, account_id, last_read_seq, joined_at)
+SELECT md5('sock-room-' || a || '-' || r)::uuid, md5('sock-user-' || a || '-' || (10 * r + k))::uuid,
+       md5('sock-account-' || a)::uuid, 0, now() - interval '1 day'
+FROM generate_series(1, :socket_accounts) a CROSS JOIN generate_series(0, 9) r CROSS JOIN generate_series(1, 10) k;
 
 DO $$ DECLARE r record; BEGIN
     FOR r IN SELECT indexdef FROM bench_saved_indexes LOOP EXECUTE r.indexdef; END LOOP;

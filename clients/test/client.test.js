@@ -1,9 +1,10 @@
 // The client's socket logic against the real service: reconnect with backoff, re-subscribe, catch-up with
-// ?after=, typing throttle. A TCP proxy between client and service plays the network: it can cut every
+// ?after=, typing throttle; and the HTTP methods the page's tickets, machines and administration use. A TCP proxy between client and service plays the network: it can cut every
 // connection and refuse new ones, while the test keeps talking to the service directly.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, connect } from "node:net";
+import { createServer as createHttpServer } from "node:http";
 import { startService, seedTeam, api } from "./service.js";
 import { InboxClient } from "../../wwwroot/inbox-client.js";
 
@@ -11,7 +12,8 @@ let service, team, proxy;
 const clients = [];
 
 before(async () => {
-  service = await startService({ Realtime__HeartbeatSeconds: "5" });
+  // Loopback webhook receivers are allowed here, as in the service's own tests (API.md configuration).
+  service = await startService({ Realtime__HeartbeatSeconds: "5", Webhooks__AllowPrivateNetworks: "true" });
   team = await seedTeam(service.url);
   proxy = await startProxy(Number(new URL(service.url).port));
 });
@@ -236,6 +238,82 @@ test("search takes a sort: best match first by default, newest first with sort r
   assert.deepEqual(bodies(await a.search(word, { sort: "recent", cursor: first.nextCursor })), [3, 1]);
   await assert.rejects(a.search(word, { cursor: first.nextCursor }), (e) => e.status === 400 && "cursor" in e.problem.errors);
   await assert.rejects(a.search(word, { sort: "best" }), (e) => e.status === 400 && "sort" in e.problem.errors);
+});
+
+test("tickets and machines: one ticket per Idempotency-Key, nextStatuses, moves, edits, history, ticket.updated live", async () => {
+  const a = await clientFor(team.a);
+  const b = await clientFor(team.b);
+  await connected(b);
+
+  const machine = await a.createMachine({ name: "Tour CN Haas ST-20", location: "Atelier B" });
+  const renamed = await a.updateMachine(machine.id, { location: null, serialNumber: "HST-2231" });
+  assert.deepEqual([renamed.name, renamed.location, renamed.serialNumber], ["Tour CN Haas ST-20", null, "HST-2231"]);
+  assert.ok((await a.machines()).some((m) => m.id === machine.id));
+
+  const heard = next(b, "ticket.updated", (f) => f.ticket.title === "Tour : broche bruyante");
+  const body = { title: "Tour : broche bruyante", machineId: machine.id, priority: "high" };
+  const first = await a.openTicket(body, { idempotencyKey: "page-double-click-1" });
+  const again = await a.openTicket(body, { idempotencyKey: "page-double-click-1" });
+  assert.equal(again.id, first.id, "the same key opens one ticket");
+  assert.equal((await a.tickets({ machineId: machine.id })).items.length, 1);
+  assert.deepEqual(first.nextStatuses, ["diagnostic", "completed"]);
+  assert.equal((await heard).ticket.id, first.id);
+
+  const moved = next(b, "ticket.updated", (f) => f.ticket.id === first.id && f.ticket.status === "diagnostic");
+  const diagnostic = await a.changeTicketStatus(first.id, "diagnostic", "Roulement à changer");
+  assert.deepEqual(diagnostic.nextStatuses, ["received", "in_progress", "completed"]);
+  assert.deepEqual((await moved).ticket.nextStatuses, diagnostic.nextStatuses);
+  await assert.rejects(a.changeTicketStatus(first.id, "archived"), (e) => e.status === 409);
+
+  const edited = await a.updateTicket(first.id, { assigneeId: team.b.id, description: "Bruit au-delà de 2 000 tr/min" });
+  assert.equal(edited.assigneeId, team.b.id);
+  assert.equal((await a.ticket(first.id)).description, "Bruit au-delà de 2 000 tr/min");
+  const history = await a.ticketHistory(first.id);
+  assert.deepEqual(history.map((e) => [e.from, e.to, e.note]), [[null, "received", null], ["received", "diagnostic", "Roulement à changer"]]);
+  b.close();
+});
+
+test("administration: users, API keys, webhook endpoints with a test post, the delivery log and a replay", async () => {
+  const admin = new InboxClient({ baseUrl: proxy.url });
+  clients.push(admin);
+  await admin.login(team.admin.user.email, team.password);
+
+  const email = `lea-${Date.now()}@example.com`;
+  const lea = await admin.createUser({ name: "Léa Girard", email, password: "un premier mot de passe", role: "agent" });
+  assert.equal(lea.active, true);
+  assert.equal((await admin.updateUser(lea.id, { role: "admin" })).role, "admin");
+  assert.equal((await admin.updateUser(lea.id, { active: false })).active, false);
+  // With Léa deactivated, the account's one active admin cannot step down: 409.
+  await assert.rejects(admin.updateUser(team.admin.user.id, { role: "agent" }), (e) => e.status === 409);
+  await assert.rejects(admin.createUser({ name: "X", email: "not an email", password: "short", role: "agent" }),
+    (e) => e.status === 400 && "password" in e.problem.errors);
+
+  const key = await admin.createApiKey("Passerelle e-mail");
+  assert.ok(key.key.startsWith(key.prefix));
+  assert.equal((await admin.apiKeys()).find((k) => k.id === key.id).key, undefined, "the key is shown only once");
+  await admin.revokeApiKey(key.id);
+  assert.equal((await admin.apiKeys()).some((k) => k.id === key.id), false);
+
+  const posts = [];
+  const receiver = createHttpServer((req, res) => { posts.push(req.headers["webhook-id"]); req.resume(); res.writeHead(204).end(); });
+  await new Promise((done) => receiver.listen(0, "127.0.0.1", done));
+  try {
+    const endpoint = await admin.createWebhookEndpoint({ url: `http://127.0.0.1:${receiver.address().port}/hook`, events: ["ticket.overdue"] });
+    assert.match(endpoint.secret, /^whsec_/);
+    assert.equal((await admin.webhookEndpoints()).find((e) => e.id === endpoint.id).secret, undefined);
+    const result = await admin.testWebhookEndpoint(endpoint.id);
+    assert.equal(result.statusCode, 204);
+    assert.equal(result.error, null);
+    const log = await admin.webhookNotifications({ endpointId: endpoint.id, limit: 10 });
+    const attempt = log.items.find((n) => n.endpointId === endpoint.id);
+    assert.equal(attempt.statusCode, 204);
+    await admin.replayNotification(attempt.id);
+    await admin.deleteWebhookEndpoint(endpoint.id);
+    assert.equal((await admin.webhookEndpoints()).some((e) => e.id === endpoint.id), false);
+    assert.ok(posts.length >= 1, "the receiver got the test post");
+  } finally {
+    receiver.close();
+  }
 });
 
 /** A TCP proxy to the service that can cut its connections and refuse new ones. */

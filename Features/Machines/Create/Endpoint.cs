@@ -19,13 +19,11 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Machi
             Id = Guid.CreateVersion7(),
             AccountId = User.Caller().AccountId,
             Name = req.Name!.Trim(),
-            Location = Blank(req.Location),
-            SerialNumber = Blank(req.SerialNumber),
+            Location = MachineRules.Blank(req.Location),
+            SerialNumber = MachineRules.Blank(req.SerialNumber),
             CreatedAt = clock.NowForDatabase(),
         };
         await Data.InsertAsync(db, row, ct);
         await Send.ResponseAsync(MachineResponse.From(row), StatusCodes.Status201Created, ct);
     }
-
-    static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,3 +1,5 @@
+using Inbox.Features.Events;
+using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
 
 namespace Inbox.Features.Tickets.ChangeStatus;
@@ -6,7 +8,7 @@ namespace Inbox.Features.Tickets.ChangeStatus;
 /// Moves a ticket along the workflow (users only). Lock, check, update and history row are one transaction:
 /// a refused transition (409, naming the allowed next states) changes nothing.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, TicketResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, TicketResponse>
 {
     public override void Configure()
     {
@@ -28,6 +30,8 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Ticke
         var now = clock.NowForDatabase();
         await Data.MoveAsync(db, ticket, req.Status!, string.IsNullOrWhiteSpace(req.Note) ? null : req.Note.Trim(), caller.UserId, now, ct);
         await tx.CommitAsync(ct);
-        await Send.OkAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), ct);
+        var answer = TicketResponse.From(ticket, clock.GetCurrentInstant());
+        events.Publish(new TicketUpdated(caller.AccountId, answer));
+        await Send.OkAsync(answer, ct);
     }
 }

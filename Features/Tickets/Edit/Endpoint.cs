@@ -1,9 +1,11 @@
+using Inbox.Features.Events;
+using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
 
 namespace Inbox.Features.Tickets.Edit;
 
 /// <summary>Changes a ticket's fields (users only); a machine or assignee named must be of the caller's account.</summary>
-public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, TicketResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, TicketResponse>
 {
     public override void Configure()
     {
@@ -25,6 +27,11 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Ticke
             : await Data.UpdateAsync(db, accountId, req, clock.NowForDatabase(), ct);
         if (ticket is null)
             ThrowError("No such ticket.", StatusCodes.Status404NotFound);
-        await Send.OkAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), ct);
+        var answer = TicketResponse.From(ticket, clock.GetCurrentInstant());
+        // UpdateAsync has committed: the other pages of the account may show the change now. An edit that changes
+        // nothing tells nobody.
+        if (!req.ChangesNothing)
+            events.Publish(new TicketUpdated(accountId, answer));
+        await Send.OkAsync(answer, ct);
     }
 }

@@ -1,3 +1,5 @@
+using Inbox.Features.Events;
+using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
 
 namespace Inbox.Features.Tickets.Open;
@@ -6,7 +8,7 @@ namespace Inbox.Features.Tickets.Open;
 /// Opens a ticket in <c>received</c>. Users and integrations (an API key opening a work order) may; the machine
 /// and the assignee, when given, must be of the caller's account. The creation is the first history row.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, TicketResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, TicketResponse>
 {
     public override void Configure()
     {
@@ -40,6 +42,9 @@ public sealed class Endpoint(InboxDb db, IClock clock) : Endpoint<Request, Ticke
             UpdatedAt = now,
         };
         await Data.InsertAsync(db, ticket, caller.UserId, ct);
-        await Send.ResponseAsync(TicketResponse.From(ticket, clock.GetCurrentInstant()), StatusCodes.Status201Created, ct);
+        var answer = TicketResponse.From(ticket, clock.GetCurrentInstant());
+        // Under an Idempotency-Key the ticket commits with the stored answer, after this handler: tell nobody before.
+        db.AfterCommit(() => events.Publish(new TicketUpdated(caller.AccountId, answer)));
+        await Send.ResponseAsync(answer, StatusCodes.Status201Created, ct);
     }
 }

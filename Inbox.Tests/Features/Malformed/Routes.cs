@@ -165,6 +165,13 @@ public static class Routes
             Fields = [new("name", FieldKind.Text), new("location", FieldKind.Text, Nullable: true), new("serialNumber", FieldKind.Text, Nullable: true)],
         },
         new("GET", "/api/machines", Admin, 200),
+        new("PATCH", "/api/machines/{machine}", Admin, 200)
+        {
+            // Every field is optional; an edit that changes nothing answers the machine as it is.
+            EmptyBodyIsValid = true,
+            Body = _ => new JsonObject { ["name"] = "Tour", ["location"] = "Atelier", ["serialNumber"] = "SN-1" },
+            Fields = [new("name", FieldKind.Text), new("location", FieldKind.Text, Nullable: true), new("serialNumber", FieldKind.Text, Nullable: true)],
+        },
         new("POST", "/api/tickets", AdminAndKey, 201)
         {
             Body = p => new JsonObject
