@@ -11,6 +11,9 @@
 /** @typedef {{conversationId: string, userId: string, lastReadMessageId: string|null, lastReadAt: string|null, unreadCount: number}} Receipt */
 /** @typedef {{total: number, conversations: {conversationId: string, unreadCount: number, muted: boolean}[]}} Unread */
 /** @typedef {{message: Message, rank: number, highlight: string}} SearchHit  `highlight` is HTML-escaped with <mark> around matches */
+/** @typedef {"relevance"|"recent"} SearchSort */
+/** @typedef {{sort?: SearchSort, conversationId?: string, from?: string, to?: string, limit?: number, cursor?: string}} SearchOptions */
+/** @typedef {SearchOptions & {q: string}} SearchQuery */
 /** @typedef {{userId: string, name: string, status: PresenceStatus, lastSeenAt: string|null, viewingConversationId: string|null}} Presence */
 /** @typedef {"online"|"away"|"busy"|"offline"} PresenceStatus */
 /** @typedef {"received"|"diagnostic"|"in_progress"|"waiting_parts"|"completed"|"archived"} TicketStatus */
@@ -210,8 +213,17 @@ export class InboxClient extends EventTarget {
   /** @returns {Promise<Receipt[]>} */ receipts(conversationId) { return this.request("GET", `/api/conversations/${conversationId}/receipts`); }
   /** @returns {Promise<Unread>} */ unread() { return this.request("GET", "/api/unread"); }
   mute(conversationId, muted) { return this.request("PUT", `/api/conversations/${conversationId}/mute`, { muted }); }
-  /** @param {{q: string, conversationId?: string, from?: string, to?: string, limit?: number, cursor?: string}} q @returns {Promise<Page<SearchHit>>} */
-  search(q) { return this.request("GET", "/api/search/messages" + query(q)); }
+  /**
+   * Full-text search: `search("facture")`, `search("facture", { sort: "recent", limit: 30 })`, or one object
+   * `search({ q: "facture", sort: "recent" })`. `sort` is "relevance" (default: the 2,000 newest matches best first,
+   * then the next 2,000…) or "recent" (newest first); a `cursor` pages only the sort it came from.
+   * @param {string | SearchQuery} q the words, or the whole query
+   * @param {SearchOptions} [options] merged over `q` when both are given
+   * @returns {Promise<Page<SearchHit>>}
+   */
+  search(q, options) {
+    return this.request("GET", "/api/search/messages" + query({ ...(typeof q === "string" ? { q } : q), ...options }));
+  }
   /** @param {{status?: string, assigneeId?: string, machineId?: string, overdue?: boolean, limit?: number, cursor?: string}} [q] @returns {Promise<Page<Ticket>>} */
   tickets(q) { return this.request("GET", "/api/tickets" + query(q)); }
   /** @returns {Promise<Machine[]>} */ machines() { return this.request("GET", "/api/machines"); }

@@ -224,6 +224,22 @@ test("HTTP errors are InboxError with the problem details", async () => {
   await assert.rejects(a.sendMessage(team.conversation.id, ""), (e) => e.status === 400 && "body" in e.problem.errors);
 });
 
+test("search takes a sort: best match first by default, newest first with sort recent, each paged by its own cursor", async () => {
+  const a = await clientFor(team.a);
+  const word = "zq" + Math.random().toString(36).replace(/[^a-z]/g, "").slice(0, 10);
+  for (const body of [`${word}`, `${word} ${word} ${word}`, `${word} ${word}`]) await a.sendMessage(team.conversation.id, body);
+  const bodies = (page) => page.items.map((hit) => hit.message.body.split(" ").length);
+
+  assert.deepEqual(bodies(await a.search(word)), [3, 2, 1]);
+  assert.deepEqual(bodies(await a.search(word, { sort: "relevance" })), [3, 2, 1]);
+  assert.deepEqual(bodies(await a.search(word, { sort: "recent" })), [2, 3, 1]);
+  const first = await a.search({ q: word, sort: "recent", limit: 1 });
+  assert.deepEqual(bodies(first), [2]);
+  assert.deepEqual(bodies(await a.search(word, { sort: "recent", cursor: first.nextCursor })), [3, 1]);
+  await assert.rejects(a.search(word, { cursor: first.nextCursor }), (e) => e.status === 400 && "cursor" in e.problem.errors);
+  await assert.rejects(a.search(word, { sort: "best" }), (e) => e.status === 400 && "sort" in e.problem.errors);
+});
+
 test("tickets and machines: one ticket per Idempotency-Key, nextStatuses, moves, edits, history, ticket.updated live", async () => {
   const a = await clientFor(team.a);
   const b = await clientFor(team.b);

@@ -136,6 +136,10 @@ public sealed class Tests(InboxApp app) : IClassFixture<InboxApp>
     [InlineData("q=facture&cursor=garbage", "cursor")]
     [InlineData("q=facture&from=yesterday", "from")]
     [InlineData("q=facture&from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z", "to")]
+    [InlineData("q=facture&sort=best", "sort")]
+    [InlineData("q=facture&sort=", "sort")]
+    [InlineData("q=facture&sort=RECENT", "sort")]
+    [InlineData("q=facture&cursor=MC41fDAxOTNiN2E4MDAwMDcwMDA4MDAwMDAwMDAwMDAwMDAw", "cursor")]
     [InlineData("q=facture&conversationId=not-a-uuid", null)]
     [InlineData("q=facture&limit=abc", null)]
     public async Task Bad_queries_are_400_problems(string query, string? field)
@@ -143,6 +147,31 @@ public sealed class Tests(InboxApp app) : IClassFixture<InboxApp>
         var (admin, _, _) = await AccountWithAsync("facture");
 
         await ProblemAssert.IsAsync(await app.ClientFor(admin).GetAsync($"/api/search/messages?{query}"), HttpStatusCode.BadRequest, field);
+    }
+
+    [Fact]
+    public async Task A_cursor_pages_only_the_sort_it_came_from()
+    {
+        var (admin, _, _) = await AccountWithAsync("facture une", "facture deux", "facture trois");
+        var client = app.ClientFor(admin);
+        var relevance = (await client.GetJsonAsync("/api/search/messages?q=facture&limit=1"))["nextCursor"]!.GetValue<string>();
+        var recent = (await client.GetJsonAsync("/api/search/messages?q=facture&limit=1&sort=recent"))["nextCursor"]!.GetValue<string>();
+
+        await ProblemAssert.IsAsync(await client.GetAsync($"/api/search/messages?q=facture&sort=recent&cursor={relevance}"), HttpStatusCode.BadRequest, "cursor");
+        await ProblemAssert.IsAsync(await client.GetAsync($"/api/search/messages?q=facture&cursor={recent}"), HttpStatusCode.BadRequest, "cursor");
+        await ProblemAssert.IsAsync(await client.GetAsync($"/api/search/messages?q=facture&sort=relevance&cursor={recent}"), HttpStatusCode.BadRequest, "cursor");
+        Assert.Equal(2, (await client.GetJsonAsync($"/api/search/messages?q=facture&limit=5&cursor={relevance}"))["items"]!.AsArray().Count);
+        Assert.Equal(2, (await client.GetJsonAsync($"/api/search/messages?q=facture&limit=5&sort=recent&cursor={recent}"))["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Sort_recent_answers_newest_first_with_rank_and_highlight()
+    {
+        var (admin, _, _) = await AccountWithAsync("La facture d'électricité est arrivée.", "Rien à voir.", "Facture payée, facture classée.");
+
+        var response = await app.ClientFor(admin).GetAsync("/api/search/messages?q=facture&sort=recent");
+
+        await Snap.MatchAsync(response, scrubFields: "rank");
     }
 
     [Fact]
