@@ -435,21 +435,39 @@ async function scenario2(benchToken, benchAdmin) {
   });
 }
 
-/** The search statement's plan as the service would send it for `term` (first page), or why it could not be bound. */
+/**
+ * The plan of the search the service runs for `term` (first page) as it would choose it: the probe
+ * (Data.ProbeSql), the decision of Data.Walks (its constants read from the source), then the chosen statement
+ * (RelevanceWalkSql or RelevanceGinSql, RecentWalkSql or RecentGinSql), each under EXPLAIN (ANALYZE, BUFFERS).
+ * A statement that cannot be bound is noted instead of failing the scenario: the wrk figures are what it measures.
+ */
 async function searchPlan(term, sort) {
-  // Bound by the parameter names SearchSql has today; a parameter the harness does not know is NULL (no filter, no
-  // cursor). When the service's statement changes shape (issue 17's sorts), a plan that cannot be bound is noted
-  // instead of failing the scenario: the wrk figures are what scenario 3 measures.
+  const file = "Features/Search/Messages/Data.cs";
   try {
-    const sql = serviceSql("Features/Search/Messages/Data.cs", sort === "recent" ? "RecentSql" : "SearchSql", { optional: sort === "recent" })
-      ?? serviceSql("Features/Search/Messages/Data.cs", "SearchSql");
+    const source = fs.readFileSync(path.join(here, "..", file), "utf8");
+    const constant = (name) => Number(new RegExp(`const int ${name}\\s*=\\s*([\\d_]+)`).exec(source)[1].replaceAll("_", ""));
+    const probeRows = constant("ProbeRows"), maxWalkRows = constant("MaxWalkRows");
+    const window = 2000, take = 21;
+    // A parameter the harness does not know is NULL: no filter, no cursor, no bound.
     const known = {
-      q: `'${term}'`, account: `'${BENCH_ACCOUNT}'::uuid`, afterId: "'00000000-0000-0000-0000-000000000000'::uuid", take: "21",
-      sort: `'${sort}'`, window: "2000",
+      q: `'${term}'`, account: `'${BENCH_ACCOUNT}'::uuid`, afterId: "'00000000-0000-0000-0000-000000000000'::uuid",
+      windowId: "'00000000-0000-0000-0000-000000000000'::uuid", boundId: "'00000000-0000-0000-0000-000000000000'::uuid",
+      boundExclusive: "false", probe: String(probeRows), take: String(take), window: String(window),
     };
-    const values = {};
-    for (const [, name] of sql.matchAll(/(?<![@\w])@([A-Za-z_]\w*)/g)) values[name] = known[name] ?? "NULL";
-    return await psql(`EXPLAIN (ANALYZE, BUFFERS) ${bindSql(sql, values)}`);
+    const bind = (sql) => {
+      const values = {};
+      for (const [, name] of sql.matchAll(/(?<![@\w])@([A-Za-z_]\w*)/g)) values[name] = known[name] ?? "NULL";
+      return bindSql(sql, values);
+    };
+    const probeSql = bind(serviceSql(file, "ProbeSql"));
+    const [scanned, matched] = (await psql(probeSql)).split("|").map(Number);
+    // Data.Walks(probe, needed): needed is the window + 1 for relevance (WindowAsync), the page's take for recent.
+    const needed = sort === "recent" ? take : window + 1;
+    const walks = scanned < probeRows || matched * maxWalkRows >= needed * scanned;
+    const name = `${sort === "recent" ? "Recent" : "Relevance"}${walks ? "Walk" : "Gin"}Sql`;
+    const probePlan = await psql(`EXPLAIN (ANALYZE, BUFFERS) ${probeSql}`);
+    const plan = await psql(`EXPLAIN (ANALYZE, BUFFERS) ${bind(serviceSql(file, name))}`);
+    return `-- probe: ${matched} of ${scanned} newest messages match; the service runs ${name}\n${probePlan}\n\n-- ${name}\n${plan}`;
   } catch (e) {
     return `(no plan: ${String(e.message ?? e).split("\n")[0]})`;
   }
