@@ -153,7 +153,7 @@ public static class Routes
             Params =
             [
                 new("q", ParamKind.Text), new("conversationId", ParamKind.Uuid), new("from", ParamKind.Instant), new("to", ParamKind.Instant),
-                new("limit", ParamKind.Limit), new("cursor", ParamKind.RankCursor),
+                new("limit", ParamKind.Limit), new("cursor", ParamKind.RankCursor), new("sort", ParamKind.Text),
             ],
         },
         new("GET", "/api/presence", Admin, 200),
