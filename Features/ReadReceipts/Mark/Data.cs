@@ -17,41 +17,40 @@ static class Data
             .Select(m => new Target(m.Seq, m.Id)).FirstOrDefaultAsync(ct);
 
     /// <summary>
-    /// Moves an existing participant's receipt forward to <c>@seq</c> and takes what it passed over off their stored
-    /// count (and, unmuted, their total). Locks the participant row first (<c>mine</c>, FOR UPDATE, which hands back
-    /// its newest version), then their total: the order of docs/conversations.md without the conversation row, which
-    /// it needs not: a post only adds to the count, a mark-read only subtracts what lies between the old and the new
-    /// receipt, and both run under the participant row's lock. The messages in (old, @seq] all committed before this
-    /// statement began (the target was read before it), so its snapshot counts them all. A stale mark (@seq not
-    /// after the receipt) changes nothing.
+    /// Locks an existing participant's row (the first lock of a mark-read, which needs not the conversation's: a
+    /// post only adds to the count, a mark-read only subtracts what lies between the old and the new receipt, and
+    /// both hold this row's lock while they do). A statement of its own, so the next one sees every change that
+    /// committed before the lock was granted.
     /// </summary>
-    public const string MoveForwardSql =
+    public const string LockSql =
         """
-        WITH mine AS (
-            SELECT last_read_seq FROM conversation_participants
-             WHERE conversation_id = @conversation AND user_id = @user AND account_id = @account
-               FOR UPDATE
-        ), passed AS (
-            SELECT (SELECT count(*) FROM messages m
-                     WHERE m.conversation_id = @conversation AND m.seq > mine.last_read_seq AND m.seq <= @seq
-                       AND m.sender_user_id IS DISTINCT FROM @user) AS n
-              FROM mine
-             WHERE mine.last_read_seq < @seq
+        SELECT last_read_seq, muted FROM conversation_participants
+         WHERE conversation_id = @conversation AND user_id = @user AND account_id = @account
+           FOR UPDATE
+        """;
+
+    /// <summary>
+    /// Moves the locked receipt from <c>@from</c> forward to <c>@seq</c> and takes the messages it passed over (not the
+    /// reader's own) off the stored count and, unmuted, off the total of the conversation's slot (a row that exists:
+    /// that count was added to it by committed transactions). The messages up to <c>@seq</c> all committed before
+    /// the target was read, so this statement's snapshot counts them all.
+    /// </summary>
+    public const string MoveSql =
+        """
+        WITH passed AS (
+            SELECT count(*) AS n FROM messages m
+             WHERE m.conversation_id = @conversation AND m.seq > @from AND m.seq <= @seq
+               AND m.sender_user_id IS DISTINCT FROM @user
         ), moved AS (
-            UPDATE conversation_participants p
+            UPDATE conversation_participants
                SET last_read_seq = @seq,
                    last_read_message_id = @message,
                    last_read_at = CASE WHEN @message::uuid IS NULL THEN NULL ELSE @now END,
-                   unread_count = p.unread_count - passed.n
-              FROM passed
-             WHERE p.conversation_id = @conversation AND p.user_id = @user
-            RETURNING passed.n, p.muted
-        ), totals AS (
-            UPDATE unread_totals t SET total = t.total - moved.n
-              FROM moved
-             WHERE t.user_id = @user AND t.slot = unread_slot(@conversation) AND NOT moved.muted AND moved.n > 0
+                   unread_count = unread_count - (SELECT n FROM passed)
+             WHERE conversation_id = @conversation AND user_id = @user
         )
-        SELECT (SELECT count(*) FROM mine) AS participant, (SELECT count(*) FROM moved) AS moved
+        UPDATE unread_totals SET total = total - (SELECT n FROM passed)
+         WHERE user_id = @user AND slot = unread_slot(@conversation) AND NOT @muted AND (SELECT n FROM passed) > 0
         """;
 
     /// <summary>
@@ -61,10 +60,14 @@ static class Data
     /// </summary>
     public static async Task<bool> MoveForwardAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, Target target, Instant now, CancellationToken ct)
     {
-        var (participant, moved) = await MoveExistingAsync(db, accountId, conversationId, userId, target, now, ct);
-        if (participant) return moved;
-
         await using var work = await db.BeginOrJoinTransactionAsync(ct);
+        var (participant, moved) = await MoveExistingAsync(db, accountId, conversationId, userId, target, now, ct);
+        if (participant)
+        {
+            await work.CommitAsync(ct);
+            return moved;
+        }
+
         var joined = await Participation.JoinAsync(db, accountId, conversationId, userId, target.Seq, target.MessageId, muted: false, now, ct);
         // Joined by someone else's request meanwhile (a mute, a post): move that row, still under the conversation's lock.
         if (!joined) moved = (await MoveExistingAsync(db, accountId, conversationId, userId, target, now, ct)).Moved;
@@ -72,19 +75,30 @@ static class Data
         return joined || moved;
     }
 
+    /// <summary>Must run in a transaction (the row lock lasts until it ends). Participant: false when the user is none.</summary>
     static async Task<(bool Participant, bool Moved)> MoveExistingAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, Target target, Instant now, CancellationToken ct)
     {
-        var row = (await db.QueryToListAsync<Outcome>(MoveForwardSql, ct,
-            new DataParameter("conversation", conversationId, DataType.Guid), new DataParameter("user", userId, DataType.Guid),
-            new DataParameter("account", accountId, DataType.Guid), new DataParameter("seq", target.Seq),
-            new DataParameter("message", target.MessageId, DataType.Guid), new DataParameter("now", now))).Single();
-        return (row.Participant > 0, row.Moved > 0);
+        DataParameter[] ids =
+        [
+            new("conversation", conversationId, DataType.Guid), new("user", userId, DataType.Guid), new("account", accountId, DataType.Guid),
+        ];
+        var row = (await db.QueryToListAsync<Locked>(LockSql, ct, ids)).SingleOrDefault();
+        if (row is null) return (false, false);
+        // Never backwards: a stale mark changes nothing.
+        if (row.LastReadSeq >= target.Seq) return (true, false);
+        await db.ExecuteAsync(MoveSql, ct,
+        [
+            .. ids, new DataParameter("from", row.LastReadSeq), new DataParameter("seq", target.Seq),
+            new DataParameter("message", target.MessageId, DataType.Guid), new DataParameter("now", now),
+            new DataParameter("muted", row.Muted),
+        ]);
+        return (true, true);
     }
 
-    sealed class Outcome
+    sealed class Locked
     {
-        [Column("participant")] public long Participant { get; set; }
-        [Column("moved")] public long Moved { get; set; }
+        [Column("last_read_seq")] public long LastReadSeq { get; set; }
+        [Column("muted")] public bool Muted { get; set; }
     }
 
     public static Task<ParticipantRow> ReceiptAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, CancellationToken ct) =>

@@ -9,31 +9,36 @@ static class Data
         db.Conversations.AnyAsync(c => c.Id == conversationId && c.AccountId == accountId, ct);
 
     /// <summary>
-    /// Flips an existing participant's flag and moves their stored count out of (muting) or back into (unmuting)
-    /// their total. Locks the participant row first (<c>mine</c>), then the total: a post that bumps this row either
-    /// ran before (its count is in the unread_count this reads) or runs after and sees the new flag.
+    /// Locks an existing participant's row (the first lock of this change) and reads what the flip needs. A
+    /// statement of its own: the next one starts after the lock was granted, so it sees every change committed
+    /// before, and nothing can change the row until this transaction ends.
     /// </summary>
-    public const string SetMutedSql =
+    public const string LockSql =
         """
-        WITH mine AS (
-            SELECT muted FROM conversation_participants
-             WHERE conversation_id = @conversation AND user_id = @user AND account_id = @account
-               FOR UPDATE
-        ), flipped AS (
-            UPDATE conversation_participants p SET muted = @muted
-              FROM mine
-             WHERE p.conversation_id = @conversation AND p.user_id = @user AND mine.muted <> @muted
-            RETURNING p.unread_count
-        ), unmuting AS (
-            INSERT INTO unread_totals AS t (user_id, slot, total)
-            SELECT @user, unread_slot(@conversation), unread_count FROM flipped WHERE NOT @muted AND unread_count > 0
-            ON CONFLICT (user_id, slot) DO UPDATE SET total = t.total + EXCLUDED.total
+        SELECT muted, unread_count FROM conversation_participants
+         WHERE conversation_id = @conversation AND user_id = @user AND account_id = @account
+           FOR UPDATE
+        """;
+
+    /// <summary>
+    /// Flips the flag of the locked row and moves its count out of (muting) or back into (unmuting) the user's total
+    /// for the conversation's slot: <c>@delta</c> is minus or plus the count the lock read. The total row's lock
+    /// comes second, as in every statement that touches both. Muting updates a row that exists (the count it takes
+    /// out was added to it by a committed transaction); unmuting may create it. Not one upsert for both: PostgreSQL
+    /// checks <c>total >= 0</c> on the proposed row before it finds the conflict, so a negative insert fails.
+    /// </summary>
+    public const string FlipSql =
+        """
+        WITH flipped AS (
+            UPDATE conversation_participants SET muted = @muted
+             WHERE conversation_id = @conversation AND user_id = @user
         ), muting AS (
-            UPDATE unread_totals t SET total = t.total - flipped.unread_count
-              FROM flipped
-             WHERE @muted AND flipped.unread_count > 0 AND t.user_id = @user AND t.slot = unread_slot(@conversation)
+            UPDATE unread_totals SET total = total + @delta
+             WHERE user_id = @user AND slot = unread_slot(@conversation) AND @delta < 0
         )
-        SELECT (SELECT count(*) FROM mine) AS participant, (SELECT count(*) FROM flipped) AS changed
+        INSERT INTO unread_totals AS t (user_id, slot, total)
+        SELECT @user, unread_slot(@conversation), @delta WHERE @delta > 0
+        ON CONFLICT (user_id, slot) DO UPDATE SET total = t.total + EXCLUDED.total
         """;
 
     /// <summary>
@@ -42,27 +47,37 @@ static class Data
     /// </summary>
     public static async Task<bool> SetMutedAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, bool muted, Instant now, CancellationToken ct)
     {
-        var (participant, changed) = await FlipAsync(db, accountId, conversationId, userId, muted, ct);
-        if (participant || !muted) return changed;
-
         await using var work = await db.BeginOrJoinTransactionAsync(ct);
-        var joined = await Participation.JoinAsync(db, accountId, conversationId, userId, readSeq: 0, readMessageId: null, muted: true, now, ct);
-        if (!joined) changed = (await FlipAsync(db, accountId, conversationId, userId, muted, ct)).Changed;
+        var changed = await FlipAsync(db, accountId, conversationId, userId, muted, ct);
+        if (changed is null && muted)
+        {
+            // Not a participant: join, muted, under the conversation's lock; someone else's request may have made
+            // them one meanwhile (then flip that row, still in the lock order).
+            changed = await Participation.JoinAsync(db, accountId, conversationId, userId, readSeq: 0, readMessageId: null, muted: true, now, ct)
+                      || await FlipAsync(db, accountId, conversationId, userId, muted, ct) == true;
+        }
         await work.CommitAsync(ct);
-        return joined || changed;
+        return changed == true;
     }
 
-    static async Task<(bool Participant, bool Changed)> FlipAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, bool muted, CancellationToken ct)
+    /// <summary>Null when the user is no participant; else whether the flag changed.</summary>
+    static async Task<bool?> FlipAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, bool muted, CancellationToken ct)
     {
-        var row = (await db.QueryToListAsync<Outcome>(SetMutedSql, ct,
-            new DataParameter("conversation", conversationId, DataType.Guid), new DataParameter("user", userId, DataType.Guid),
-            new DataParameter("account", accountId, DataType.Guid), new DataParameter("muted", muted))).Single();
-        return (row.Participant > 0, row.Changed > 0);
+        DataParameter[] ids =
+        [
+            new("conversation", conversationId, DataType.Guid), new("user", userId, DataType.Guid), new("account", accountId, DataType.Guid),
+        ];
+        var row = (await db.QueryToListAsync<Locked>(LockSql, ct, ids)).SingleOrDefault();
+        if (row is null) return null;
+        if (row.Muted == muted) return false;
+        // An unmuted row's count is in the total; a muted one's is not.
+        await db.ExecuteAsync(FlipSql, ct, [.. ids, new DataParameter("muted", muted), new DataParameter("delta", muted ? -row.UnreadCount : row.UnreadCount)]);
+        return true;
     }
 
-    sealed class Outcome
+    sealed class Locked
     {
-        [Column("participant")] public long Participant { get; set; }
-        [Column("changed")] public long Changed { get; set; }
+        [Column("muted")] public bool Muted { get; set; }
+        [Column("unread_count")] public long UnreadCount { get; set; }
     }
 }
