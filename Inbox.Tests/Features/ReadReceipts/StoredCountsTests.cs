@@ -138,6 +138,7 @@ public sealed class StoredCountsTests(InboxApp app, ITestOutputHelper output) : 
             Assert.Equal(expected, unread["total"]!.GetValue<long>());
         }
         await using var db = app.Service<InboxDatabase>().Open();
+        db.CommandTimeout = 0; // a whole database's recount, like the command's
         Assert.Equal(0, (await UnreadRecount.RunAsync(db, CancellationToken.None)).Fixed);
     }
 
@@ -162,6 +163,7 @@ public sealed class StoredCountsTests(InboxApp app, ITestOutputHelper output) : 
         var (admin, agent, id) = await ConversationWithUnreadAsync();
         var before = await app.ClientFor(agent).GetJsonAsync("/api/unread");
         await using var db = app.Service<InboxDatabase>().Open();
+        db.CommandTimeout = 0; // a whole database's recount, like the command's
         Assert.Equal(0, (await UnreadRecount.RunAsync(db, CancellationToken.None)).Fixed);
 
         // Damage of every kind the statements could leave if they were wrong.
