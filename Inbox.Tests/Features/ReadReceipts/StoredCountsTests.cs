@@ -206,6 +206,58 @@ public sealed class StoredCountsTests(InboxApp app, ITestOutputHelper output) : 
         Assert.Matches(@"(?m)^recount-unread: checked \d+ participants, \d+ users, fixed 0 ", (await RunCommandAsync("recount-unread")).Stdout);
     }
 
+    [Fact]
+    public async Task Unread_for_a_user_in_3000_conversations_is_one_statement_that_reads_only_the_unread_ones()
+    {
+        var admin = await app.SignUpAsync();
+        var agent = await app.AddUserAsync(admin);
+        var key = app.ClientFor(await app.AddApiKeyAsync(admin));
+        // 3,000 conversations the agent takes part in, read to the end (count 0), written behind the service's back.
+        await app.ExecuteSqlAsync(
+            """
+            WITH c AS (
+                INSERT INTO conversations (id, account_id, channel, status, contact_name, last_activity_at, created_at, participant_ids)
+                SELECT gen_random_uuid(), @account, 'api', 'open', 'Contact ' || g, now() - g * interval '1 minute', now() - interval '30 days', ARRAY[@agent]::uuid[]
+                  FROM generate_series(1, 3000) g
+                RETURNING id, account_id, created_at)
+            INSERT INTO conversation_participants (conversation_id, user_id, account_id, joined_at)
+            SELECT c.id, @agent, c.account_id, c.created_at FROM c
+            """, ("account", admin.AccountId), ("agent", agent.Id));
+        var busy = await app.ScalarSqlAsync<Guid[]>(
+            "SELECT array_agg(id) FROM (SELECT id FROM conversations WHERE account_id = @account ORDER BY id LIMIT 5) x", ("account", admin.AccountId));
+        foreach (var id in busy) await key.PostMessageIdAsync(id, "Une question");
+        foreach (var table in new[] { "conversations", "conversation_participants", "unread_totals" })
+            await app.ExecuteSqlAsync($"VACUUM ANALYZE {table}");
+
+        using var counter = new SqlStatementCounter(app.ConnectionString);
+        var unread = await app.ClientFor(agent).GetJsonAsync("/api/unread");
+
+        Assert.Equal(5, unread["total"]!.GetValue<long>());
+        Assert.Equal(busy.Order(), unread["conversations"]!.AsArray().Select(i => i!["conversationId"]!.GetValue<Guid>()).Order());
+        var statement = Assert.Single(counter.Statements);
+        var plan = await ExplainAsync(statement, new Dictionary<string, object> { ["user"] = agent.Id, ["account"] = admin.AccountId });
+        output.WriteLine(plan);
+        // The partial index holds only the 5 participations with something unread: the 2,995 others are never visited.
+        Assert.Contains("conversation_participants_unread", plan);
+        Assert.DoesNotContain("Seq Scan on conversation_participants", plan);
+        Assert.DoesNotContain("Seq Scan on conversations", plan);
+        // (unread_totals holds a handful of rows in this test database, so the planner may read it whole; on a real
+        // one its primary key (user_id, slot) gives the user's <= 16 rows.)
+    }
+
+    /// <summary>EXPLAIN ANALYZE of a statement as Npgsql ran it, its <c>:name</c> or <c>@name</c> parameters bound by name.</summary>
+    async Task<string> ExplainAsync(string statement, IReadOnlyDictionary<string, object> parameters)
+    {
+        await using var sql = await app.OpenSqlAsync();
+        await using var command = new Npgsql.NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + statement, sql);
+        foreach (var name in System.Text.RegularExpressions.Regex.Matches(statement, @"(?<![:\w@])[:@]([A-Za-z_]\w*)").Select(m => m.Groups[1].Value).Distinct())
+            command.Parameters.AddWithValue(name, parameters[name]);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        return string.Join("\n", lines);
+    }
+
     /// <summary>A conversation where the agent and the admin each have two unread messages (one of them the other's reply).</summary>
     async Task<(TestUser Admin, TestUser Agent, Guid Conversation)> ConversationWithUnreadAsync()
     {
