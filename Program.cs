@@ -9,7 +9,9 @@ using Inbox.Features.Seeding;
 
 // `dotnet run -- seed` (./run.sh seed): migrate, fill the database with demo data (Features/Seeding), exit.
 var seeding = args is ["seed", ..];
-var builder = WebApplication.CreateBuilder(seeding ? args[1..] : args);
+// `dotnet run -- recount-unread` (./run.sh recount-unread): migrate, check and repair the stored unread counts, exit.
+var recounting = args is ["recount-unread", ..];
+var builder = WebApplication.CreateBuilder(seeding || recounting ? args[1..] : args);
 
 // Render (and most PaaS) tell the port through PORT; without it ASP.NET Core's own --urls / ASPNETCORE_URLS apply.
 if (builder.Configuration["PORT"] is { Length: > 0 } port)
@@ -41,6 +43,12 @@ var startupLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(
 if (seeding)
 {
     var code = await Seeder.RunAsync(app.Services, startupLog, CancellationToken.None);
+    await app.DisposeAsync();
+    return code;
+}
+if (recounting)
+{
+    var code = await UnreadRecount.RunCommandAsync(app.Services, startupLog, CancellationToken.None);
     await app.DisposeAsync();
     return code;
 }

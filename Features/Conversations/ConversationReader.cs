@@ -6,8 +6,8 @@ namespace Inbox.Features.Conversations;
 
 /// <summary>
 /// Builds <c>conversation</c> answers for a set of ids in one statement, however many there are (no N+1): each
-/// conversation with its last message, its participants in joining order, and the caller's own unread count and
-/// mute. Shared by the conversation slices (start, list, get, edit) because all of them answer with this shape.
+/// conversation with its last message, its participants in joining order, and the caller's own (stored) unread
+/// count and mute. Shared by the conversation slices (start, list, get, edit) because all of them answer with this shape.
 /// </summary>
 /// <remarks>
 /// Plain SQL rather than LINQ: this runs on every list page, and building the two LINQ queries it replaced (cache
@@ -35,8 +35,8 @@ public static class ConversationReader
             FROM conversation_participants p
             WHERE p.conversation_id = c.id
         ) participants ON true
-        -- Only the caller's own row evaluates the view's count sub-select.
-        LEFT JOIN participant_unread mine ON mine.conversation_id = c.id AND mine.user_id = @me
+        -- The caller's own participation: their stored unread count and mute.
+        LEFT JOIN conversation_participants mine ON mine.conversation_id = c.id AND mine.user_id = @me
         WHERE c.account_id = @account AND c.id = ANY(@ids)
         """;
 

@@ -7,16 +7,17 @@ using Inbox.Features.Events;
 namespace Inbox.Features.ReadReceipts;
 
 /// <summary>
-/// Raises <c>unread.updated</c> for users whose count in a conversation may have changed (a post, a mark-read, a
-/// mute, a new participant). It listens to the events the slices publish after their commit (each says whose
-/// counts it moved); the counts are read here, off the request path, from the <c>participant_unread</c> view (the
-/// same definition every answer uses).
+/// Raises <c>unread.updated</c> for users whose count in a conversation changed (a post, a mark-read, a mute, a new
+/// participant). It listens to the events the slices publish after their commit (each says whose counts it moved)
+/// and reads the stored counts those transactions wrote (docs/conversations.md): a primary-key read per pair and
+/// the user's total rows, whatever else the user takes part in.
 /// <para>
-/// Why not in the request: counting a user's total walks every conversation they take part in, which is the
-/// largest part of a message POST's own work (bench/README.md). Here, the changes that arrive while one batch is
-/// being counted are coalesced into the next one, so a burst of posts to one conversation costs one count per user
-/// rather than one per post, and the counts sent are read after the latest of those commits. A single reader also
-/// keeps each user's notifications in commit order, which concurrent requests could not.
+/// Why a loop rather than the values each transaction returned: a user's total is spread over 16 rows (so posts
+/// into different conversations of one agent do not queue on a single row), and a transaction knows only its own.
+/// Read here, after the commits, the total is whole; changes that arrive while a batch is being read coalesce into
+/// the next one (a burst of posts to one conversation costs one read per user, not one per post), and a single
+/// reader keeps each user's notifications in commit order, which concurrent requests publishing their own
+/// values could not.
 /// </para>
 /// </summary>
 public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, DatabaseOutage outage, ILogger<UnreadCounts> logger)
@@ -34,7 +35,7 @@ public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, Da
 
     readonly record struct Change(Guid AccountId, Guid ConversationId, Guid UserId);
 
-    /// <summary>Queues the recounts an event calls for; never blocks.</summary>
+    /// <summary>Queues the reads an event calls for; never blocks.</summary>
     public ValueTask HandleAsync(InboxEvent e, CancellationToken ct)
     {
         switch (e)
@@ -47,7 +48,7 @@ public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, Da
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Queues a recount for each of <paramref name="userIds"/>; never blocks and never fails the caller.</summary>
+    /// <summary>Queues a read for each of <paramref name="userIds"/>; never blocks and never fails the caller.</summary>
     void Changed(Guid accountId, Guid conversationId, IEnumerable<Guid> userIds)
     {
         foreach (var userId in userIds)
@@ -84,7 +85,7 @@ public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, Da
     async Task CountAndPublishAsync(IReadOnlyCollection<Change> batch, CancellationToken ct)
     {
         if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
-            logger.LogWarning("Dropped {Count} unread recounts: the queue was full", dropped);
+            logger.LogWarning("Dropped {Count} unread notifications: the queue was full", dropped);
 
         await using var db = database.Open();
         var counts = await db.QueryToListAsync<Counted>(CountSql, ct,
@@ -96,28 +97,18 @@ public sealed class UnreadCounts(InboxDatabase database, IInboxEvents events, Da
     }
 
     /// <summary>
-    /// Each pair's count, and each distinct user's total over their unmuted conversations, computed once per user
-    /// however many of their conversations the batch holds. Conversations with nothing after the receipt are
-    /// skipped without counting. A pair that is no participation (the user left, or never joined) yields no row.
-    /// The benchmark's pgbench baseline reads this very text from here.
+    /// Each pair's stored count and its user's stored total. A pair that is no participation (the user never
+    /// joined) yields no row. The benchmark's pgbench baseline reads this very text from here.
     /// </summary>
     const string CountSql =
         """
         WITH pairs AS (
-            SELECT * FROM unnest(@accounts::uuid[], @conversations::uuid[], @users::uuid[]) AS x(account_id, conversation_id, user_id)
-        ), totals AS (
-            SELECT u.account_id, u.user_id,
-                   (SELECT coalesce(sum(q.unread_count), 0)
-                      FROM participant_unread q
-                      JOIN conversations c ON c.id = q.conversation_id
-                     WHERE q.account_id = u.account_id AND q.user_id = u.user_id AND NOT q.muted
-                       AND c.last_seq > q.last_read_seq) AS total
-              FROM (SELECT DISTINCT account_id, user_id FROM pairs) u
+            SELECT DISTINCT * FROM unnest(@accounts::uuid[], @conversations::uuid[], @users::uuid[]) AS x(account_id, conversation_id, user_id)
         )
-        SELECT p.account_id, p.conversation_id, p.user_id, p.unread_count, t.total
+        SELECT p.account_id, p.conversation_id, p.user_id, p.unread_count,
+               (SELECT coalesce(sum(t.total), 0) FROM unread_totals t WHERE t.user_id = p.user_id)::bigint AS total
           FROM pairs x
-          JOIN participant_unread p ON p.account_id = x.account_id AND p.conversation_id = x.conversation_id AND p.user_id = x.user_id
-          JOIN totals t ON t.account_id = x.account_id AND t.user_id = x.user_id
+          JOIN conversation_participants p ON p.account_id = x.account_id AND p.conversation_id = x.conversation_id AND p.user_id = x.user_id
         """;
 
     sealed class Counted

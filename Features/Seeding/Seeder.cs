@@ -2,6 +2,7 @@ using System.Globalization;
 using Bogus;
 using Inbox.Infrastructure.Time;
 using LinqToDB.Data;
+using Inbox.Features.ReadReceipts;
 
 namespace Inbox.Features.Seeding;
 
@@ -105,6 +106,8 @@ public static class Seeder
             conversations += batch.Conversations.Count;
             messages += batch.Messages.Count;
         }
+        // The stored unread counts, totals and rosters of everything just copied in (docs/conversations.md).
+        await UnreadRecount.RunAsync(db, ct);
         await tx.CommitAsync(ct);
         return new Result(false, Accounts.Length, users, conversations, messages);
     }

@@ -50,5 +50,5 @@ public sealed record ConversationResponse(
 
 public sealed record ReceiptResponse(Guid ConversationId, Guid UserId, Guid? LastReadMessageId, Instant? LastReadAt, long UnreadCount)
 {
-    public static ReceiptResponse From(ParticipantUnreadRow p) => new(p.ConversationId, p.UserId, p.LastReadMessageId, p.LastReadAt, p.UnreadCount);
+    public static ReceiptResponse From(ParticipantRow p) => new(p.ConversationId, p.UserId, p.LastReadMessageId, p.LastReadAt, p.UnreadCount);
 }

@@ -74,20 +74,10 @@ public sealed class ParticipantRow
     [Column("last_read_at")] public Instant? LastReadAt { get; set; }
     [Column("muted")] public bool Muted { get; set; }
     [Column("joined_at")] public Instant JoinedAt { get; set; }
-}
-
-/// <summary>The <c>participant_unread</c> view: a participant row with its unread count, counted when read.</summary>
-[Table("participant_unread", IsView = true)]
-public sealed class ParticipantUnreadRow
-{
-    [Column("conversation_id")] public Guid ConversationId { get; set; }
-    [Column("user_id")] public Guid UserId { get; set; }
-    [Column("account_id")] public Guid AccountId { get; set; }
-    [Column("last_read_seq")] public long LastReadSeq { get; set; }
-    [Column("last_read_message_id")] public Guid? LastReadMessageId { get; set; }
-    [Column("last_read_at")] public Instant? LastReadAt { get; set; }
-    [Column("muted")] public bool Muted { get; set; }
-    [Column("joined_at")] public Instant JoinedAt { get; set; }
+    /// <summary>
+    /// Messages after the receipt that this user did not send, muted or not: stored, and kept by the statements
+    /// that change it (docs/conversations.md); <c>./run.sh recount-unread</c> checks it against the messages.
+    /// </summary>
     [Column("unread_count")] public long UnreadCount { get; set; }
 }
 
@@ -96,5 +86,4 @@ public sealed partial class InboxDb
     public ITable<ConversationRow> Conversations => this.GetTable<ConversationRow>();
     public ITable<MessageRow> Messages => this.GetTable<MessageRow>();
     public ITable<ParticipantRow> Participants => this.GetTable<ParticipantRow>();
-    public ITable<ParticipantUnreadRow> ParticipantUnread => this.GetTable<ParticipantUnreadRow>();
 }

@@ -1,4 +1,4 @@
-using LinqToDB.Data;
+using Inbox.Features.ReadReceipts;
 
 namespace Inbox.Features.Conversations.Edit;
 
@@ -23,14 +23,10 @@ static class Data
         await update.UpdateAsync(ct);
     }
 
-    /// <summary>Makes the user a participant; true when they were not one yet.</summary>
-    public static async Task<bool> JoinAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, Instant now, CancellationToken ct) =>
-        await db.ExecuteAsync(
-            """
-            INSERT INTO conversation_participants (conversation_id, user_id, account_id, joined_at)
-            VALUES (@conversation, @user, @account, @now)
-            ON CONFLICT (conversation_id, user_id) DO NOTHING
-            """, ct,
-            new DataParameter("conversation", conversationId), new DataParameter("user", userId),
-            new DataParameter("account", accountId), new DataParameter("now", now)) == 1;
+    /// <summary>
+    /// Makes the user a participant with every earlier message unread; true when they were not one yet. The
+    /// conversation row is already locked by <see cref="UpdateAsync"/> in the same transaction.
+    /// </summary>
+    public static Task<bool> JoinAsync(InboxDb db, Guid accountId, Guid conversationId, Guid userId, Instant now, CancellationToken ct) =>
+        Participation.JoinAsync(db, accountId, conversationId, userId, readSeq: 0, readMessageId: null, muted: false, now, ct);
 }

@@ -17,6 +17,11 @@ static class Data
     {
         await db.InsertAsync(conversation, token: ct);
         if (participants.Count > 0)
+        {
             await db.Participants.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = BulkCopyType.MultipleRows }, participants, ct);
+            // The roster a post bumps (docs/conversations.md). Nothing is unread yet: no counts or totals to set.
+            await db.ExecuteAsync("UPDATE conversations SET participant_ids = @ids WHERE id = @id", ct,
+                new DataParameter("ids", participants.Select(p => p.UserId).ToArray()), new DataParameter("id", conversation.Id, DataType.Guid));
+        }
     }
 }

@@ -5,9 +5,9 @@ static class Data
     public static Task<bool> ConversationExistsAsync(InboxDb db, Guid accountId, Guid conversationId, CancellationToken ct) =>
         db.Conversations.AnyAsync(c => c.Id == conversationId && c.AccountId == accountId, ct);
 
-    /// <summary>Every participant's receipt with their own unread count, in the order they joined.</summary>
-    public static Task<List<ParticipantUnreadRow>> ReceiptsAsync(InboxDb db, Guid accountId, Guid conversationId, CancellationToken ct) =>
-        db.ParticipantUnread
+    /// <summary>Every participant's receipt with their own (stored) unread count, in the order they joined.</summary>
+    public static Task<List<ParticipantRow>> ReceiptsAsync(InboxDb db, Guid accountId, Guid conversationId, CancellationToken ct) =>
+        db.Participants
             .Where(p => p.ConversationId == conversationId && p.AccountId == accountId)
             .OrderBy(p => p.JoinedAt).ThenBy(p => p.UserId)
             .ToListAsync(ct);

@@ -24,9 +24,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
         if (!await Data.ConversationExistsAsync(db, caller.AccountId, req.Id, ct))
             ThrowError("No such conversation.", StatusCodes.Status404NotFound);
         var muted = req.Muted!.Value;
-        var changed = muted
-            ? await Data.MuteAsync(db, caller.AccountId, req.Id, me, clock.NowForDatabase(), ct)
-            : await Data.UnmuteAsync(db, caller.AccountId, req.Id, me, ct);
+        var changed = await Data.SetMutedAsync(db, caller.AccountId, req.Id, me, muted, clock.NowForDatabase(), ct);
         if (changed)
             events.Publish(new MuteChanged(caller.AccountId, req.Id, me, muted));
         await Send.OkAsync(new Response(req.Id, muted), ct);

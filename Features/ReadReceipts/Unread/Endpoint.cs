@@ -3,7 +3,8 @@ namespace Inbox.Features.ReadReceipts.Unread;
 /// <summary>
 /// The caller's unread counts: every conversation they take part in that has unread messages or is muted (so a
 /// client can show muted ones greyed out with their count), most recent activity first. <c>total</c> adds up the
-/// unmuted ones only. Non-participants have no receipt and so nothing unread.
+/// unmuted ones only. Both are stored counts (docs/conversations.md), read without walking the user's other
+/// conversations. Non-participants have no receipt and so nothing unread.
 /// </summary>
 public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<Response>
 {
@@ -16,8 +17,6 @@ public sealed class Endpoint(InboxDb db) : EndpointWithoutRequest<Response>
     public override async Task HandleAsync(CancellationToken ct)
     {
         var caller = User.Caller();
-        var rows = await Data.CandidatesAsync(db, caller.AccountId, caller.UserId!.Value, ct);
-        var items = rows.Where(i => i.Muted || i.UnreadCount > 0).ToList();
-        await Send.OkAsync(new Response(items.Where(i => !i.Muted).Sum(i => i.UnreadCount), items), ct);
+        await Send.OkAsync(await Data.CountsAsync(db, caller.AccountId, caller.UserId!.Value, ct), ct);
     }
 }

@@ -38,13 +38,17 @@ public sealed class SeederTests(InboxApp app) : IClassFixture<InboxApp>
              WHERE m.seq <> p.last_read_seq OR m.conversation_id <> p.conversation_id
             """));
 
+        // The stored unread counts were set from the copied rows: a recount finds nothing to fix.
+        await using (var db = database.Open())
+            Assert.Equal(0, (await Inbox.Features.ReadReceipts.UnreadRecount.RunAsync(db, CancellationToken.None)).Fixed);
+
         var admin = await app.LoginAsync(Seeder.AdminEmail(0), Seeder.Password);
         var client = app.ClientFor(admin);
         var page = await client.GetJsonAsync("/api/conversations");
         Assert.Equal(50, page.Ids().Count);
         Assert.NotNull(page["nextCursor"]);
         var unread = await client.GetJsonAsync("/api/unread");
-        Assert.True(unread["total"]!.GetValue<int>() >= 0);
+        Assert.True(unread["total"]!.GetValue<int>() > 0); // receipts part-way: something is unread
         var agent = await app.LoginAsync($"agent1@{Seeder.AdminEmail(1).Split('@')[1]}", Seeder.Password);
         Assert.NotEqual(admin.AccountId, agent.AccountId);
     }
