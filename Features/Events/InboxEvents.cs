@@ -23,3 +23,6 @@ public sealed record ReadUpdated(Guid AccountId, ReceiptResponse Receipt) : Inbo
 
 /// <summary>For one user: their unread count in one conversation, and their total over unmuted conversations.</summary>
 public sealed record UnreadUpdated(Guid AccountId, Guid UserId, Guid ConversationId, long UnreadCount, long Total) : InboxEvent(AccountId);
+
+/// <summary>A contact was created or changed (its fields, lead status, a merge): every connection of the account hears it.</summary>
+public sealed record ContactUpdated(Guid AccountId, ContactDetails Contact) : InboxEvent(AccountId);

@@ -80,6 +80,11 @@ public sealed record UnreadUpdatedFrame(Guid ConversationId, long UnreadCount, l
     [JsonPropertyOrder(-1)] public override string Type => "unread.updated";
 }
 
+public sealed record ContactUpdatedFrame(ContactDetails Contact) : ServerFrame
+{
+    [JsonPropertyOrder(-1)] public override string Type => "contact.updated";
+}
+
 /// <summary>
 /// Source-generated serialisation for the frames: no reflection per frame. A broadcast is serialised once and the
 /// same bytes are queued to every recipient.
@@ -98,6 +103,7 @@ public sealed record UnreadUpdatedFrame(Guid ConversationId, long UnreadCount, l
 [JsonSerializable(typeof(ConversationUpdatedFrame))]
 [JsonSerializable(typeof(ReadUpdatedFrame))]
 [JsonSerializable(typeof(UnreadUpdatedFrame))]
+[JsonSerializable(typeof(ContactUpdatedFrame))]
 public sealed partial class FrameJsonContext : JsonSerializerContext;
 
 public static class FrameBytes

@@ -26,6 +26,9 @@ public sealed class RealtimeEvents(ConnectionRegistry registry) : IInboxEventSub
             case UnreadUpdated unread:
                 registry.Broadcast(Target.User(unread.AccountId, unread.UserId), FrameBytes.Of(new UnreadUpdatedFrame(unread.ConversationId, unread.UnreadCount, unread.Total)));
                 break;
+            case ContactUpdated contact:
+                registry.Broadcast(Target.Account(contact.AccountId), FrameBytes.Of(new ContactUpdatedFrame(contact.Contact)));
+                break;
         }
         return ValueTask.CompletedTask;
     }
