@@ -135,3 +135,42 @@ public sealed record ContactWebhook<T>(string Type, Instant Timestamp, T Data);
 public sealed record ContactData(ContactDetails Contact);
 
 public sealed record LeadData(ContactDetails Contact, string? From, string To, Guid? ByUserId);
+
+/// <summary>How conversations find their contact (Conversations/Start, the seeder): the contract's lookup, or a new contact.</summary>
+public static class ContactLinks
+{
+    /// <summary>
+    /// The contact with one of these keys (externalId, then email, then phone), or a new one made of these fields.
+    /// A creation that loses a race on a key (the insert does nothing) looks again and finds the winner's row,
+    /// so the same person starting two conversations at once gets one contact. <c>Created</c> tells the caller to
+    /// raise <c>contact.created</c>.
+    /// </summary>
+    public static async Task<(ContactRow Contact, bool Created)> FindOrCreateAsync(
+        InboxDb db, Guid accountId, string? name, string? email, string? phone, string? externalId, Instant now, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await ContactStore.FindByKeysAsync(db, accountId, externalId, email, phone, ct) is { } found)
+                return (found, false);
+            var row = new ContactRow
+            {
+                Id = Guid.CreateVersion7(),
+                AccountId = accountId,
+                Name = name,
+                Email = email,
+                Phone = phone,
+                ExternalId = externalId,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            if (await ContactStore.TryInsertAsync(db, row, ct))
+            {
+                await ContactStore.AddHistoryAsync(db, row, null, row.LeadStatus, null, null, now, ct);
+                return (row, true);
+            }
+            // Only a key taken by a committed row makes the insert do nothing, and the lookup above then finds it;
+            // a bounded loop anyway, in case that row was deleted in between.
+            if (attempt == 3) throw new InvalidOperationException("A contact key kept changing hands while linking a conversation.");
+        }
+    }
+}

@@ -37,25 +37,28 @@ CREATE TABLE contacts (
     -- The list's first sort key: "latest interaction first", contacts never written to last. A generated column
     -- so one btree serves the order and the keyset cursor compares one value, not a NULLS LAST pair.
     activity_at         timestamptz GENERATED ALWAYS AS (coalesce(last_interaction_at, '-infinity'::timestamptz)) STORED,
+    -- What q searches: every word of the name and company (unaccented, lowercased), and the whole email
+    -- (lowercased) and phone as single lexemes, so one prefix tsquery ('jea':* & 'dup':*) matches the start of
+    -- any word of the name or company, or the start of the email or phone, through one GIN index.
     search_vector       tsvector    GENERATED ALWAYS AS (
-                            to_tsvector('public.inbox_contact_search', coalesce(name, '') || ' ' || coalesce(company, ''))) STORED
+                            to_tsvector('public.inbox_contact_search', coalesce(name, '') || ' ' || coalesce(company, ''))
+                            || array_to_tsvector(array_remove(ARRAY[lower(email), phone], NULL))) STORED
 );
 
 -- The three dedup keys, unique per account. Concurrent creations with one key meet here (ON CONFLICT), so two
--- conversations started at once by the same person make one contact. text_pattern_ops so the same indexes also
--- serve q's "starts with" on email and phone (LIKE 'abc%' as a range scan whatever the database collation).
-CREATE UNIQUE INDEX contacts_email ON contacts (account_id, lower(email) text_pattern_ops) WHERE email IS NOT NULL;
-CREATE UNIQUE INDEX contacts_phone ON contacts (account_id, phone text_pattern_ops) WHERE phone IS NOT NULL;
+-- conversations started at once by the same person make one contact.
+CREATE UNIQUE INDEX contacts_email ON contacts (account_id, lower(email)) WHERE email IS NOT NULL;
+CREATE UNIQUE INDEX contacts_phone ON contacts (account_id, phone) WHERE phone IS NOT NULL;
 CREATE UNIQUE INDEX contacts_external_id ON contacts (account_id, external_id) WHERE external_id IS NOT NULL;
 
--- The list: (activity_at, created_at, id) DESC after the cursor, optionally filtered; each filter has an index
--- ending in the sort key so every variant stops after limit + 1 rows.
-CREATE INDEX contacts_activity ON contacts (account_id, activity_at DESC, created_at DESC, id DESC);
-CREATE INDEX contacts_status_activity ON contacts (account_id, lead_status, activity_at DESC, created_at DESC, id DESC);
-CREATE INDEX contacts_owner_activity ON contacts (account_id, owner_id, activity_at DESC, created_at DESC, id DESC);
-CREATE INDEX contacts_source_activity ON contacts (account_id, source, activity_at DESC, created_at DESC, id DESC);
--- q on names and companies: prefix tsquery ('jea':*) against this GIN; account_id first (btree_gin, 0006) so
--- only the caller's postings are read.
+-- The list: (activity_at, id) DESC after the cursor, optionally filtered; each filter has an index ending in the
+-- sort key so every variant stops after limit + 1 rows. Ids are UUIDv7 (the data migration below makes them
+-- from created_at too), so id DESC is "newest created first" among contacts with the same activity.
+CREATE INDEX contacts_activity ON contacts (account_id, activity_at DESC, id DESC);
+CREATE INDEX contacts_status_activity ON contacts (account_id, lead_status, activity_at DESC, id DESC);
+CREATE INDEX contacts_owner_activity ON contacts (account_id, owner_id, activity_at DESC, id DESC);
+CREATE INDEX contacts_source_activity ON contacts (account_id, source, activity_at DESC, id DESC);
+-- q: a prefix tsquery against this GIN; account_id first (btree_gin, 0006) so only the caller's postings are read.
 CREATE INDEX contacts_search ON contacts USING gin (account_id, search_vector);
 
 CREATE TABLE contact_lead_history (
@@ -134,7 +137,10 @@ BEGIN
         END IF;
 
         IF v_contact IS NULL THEN
-            v_contact := gen_random_uuid();
+            -- A UUIDv7 made from the conversation's creation time, like the ids the service makes (the list's tie-break).
+            v_contact := (lpad(to_hex((extract(epoch FROM r.created_at) * 1000)::bigint), 12, '0')
+                          || '7' || substr(md5(random()::text), 1, 3)
+                          || '8' || substr(md5(random()::text), 1, 15))::uuid;
             INSERT INTO contacts (id, account_id, name, email, phone, external_id, fields, created_at, updated_at)
             VALUES (v_contact, r.account_id, r.name, v_email, v_phone, r.external_id,
                     CASE WHEN v_raw IS NOT NULL AND v_phone IS NULL THEN jsonb_build_object('legacyPhone', v_raw) ELSE '{}'::jsonb END,
