@@ -34,7 +34,9 @@ public static class ConversationReader
                coalesce(mine.muted, false) AS muted
         FROM conversations c
         -- A linked conversation shows its contact as it is now (issue 18), not the copy taken when it started.
-        LEFT JOIN contacts ct ON ct.id = c.contact_id
+        -- LATERAL with OFFSET 0 (not pulled up into a join) keeps it a probe of the contact's primary key per conversation,
+        -- whatever the size of the table, never a hash of all contacts.
+        LEFT JOIN LATERAL (SELECT k.id, k.name, k.email, k.phone, k.external_id FROM contacts k WHERE k.id = c.contact_id OFFSET 0) ct ON true
         LEFT JOIN messages m ON m.id = c.last_message_id
         LEFT JOIN LATERAL (
             SELECT array_agg(p.user_id ORDER BY p.joined_at, p.user_id) AS ids
