@@ -91,7 +91,8 @@ public sealed class ImportTests(InboxApp app) : IClassFixture<InboxApp>
     [Fact]
     public async Task Ten_thousand_rows_import_in_one_request_and_each_raises_one_event()
     {
-        var client = app.ClientFor(await app.SignUpAsync());
+        var admin = await app.SignUpAsync();
+        var client = app.ClientFor(admin);
         var csv = new StringBuilder("name,email,phone,leadStatus,score,company\n");
         for (var i = 0; i < 10_000; i++)
             csv.Append($"Contact {i},contact.{i}@example.com,+3361{i:D7},contacted,{i % 101},Société {i % 50}\n");
@@ -106,5 +107,33 @@ public sealed class ImportTests(InboxApp app) : IClassFixture<InboxApp>
         Assert.Equal(10_000, report["created"]!.GetValue<int>());
         var page = JsonNode.Parse(await client.GetStringAsync("/api/contacts?q=contact.9999%40"))!["items"]!.AsArray();
         Assert.Equal("+33610009999", Assert.Single(page)!["phone"]!.GetValue<string>());
+
+        // q can be served by the GIN index on search_vector: the plan the planner picks is printed (at 10,000 rows of one
+        // account it may prefer reading them all), then the one it makes without sequential scans must use the index.
+        await using var connection = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using (var analyze = new Npgsql.NpgsqlCommand("ANALYZE contacts", connection)) await analyze.ExecuteNonQueryAsync();
+        var chosen = await ExplainAsync(connection, admin.AccountId);
+        await using (var off = new Npgsql.NpgsqlCommand("SET enable_seqscan = off", connection)) await off.ExecuteNonQueryAsync();
+        var indexed = await ExplainAsync(connection, admin.AccountId);
+        Console.WriteLine($"plan chosen:\n{chosen}\nwithout sequential scans:\n{indexed}");
+        Assert.Contains("contacts_search", indexed);
+    }
+
+    static async Task<string> ExplainAsync(Npgsql.NpgsqlConnection connection, Guid accountId)
+    {
+        await using var explain = new Npgsql.NpgsqlCommand(
+            """
+            EXPLAIN (COSTS OFF)
+            WITH matched AS MATERIALIZED (
+                SELECT id, activity_at FROM contacts WHERE account_id = @account AND search_vector @@ CAST(@tsquery AS tsquery))
+            SELECT id FROM matched ORDER BY activity_at DESC, id DESC LIMIT 51
+            """, connection);
+        explain.Parameters.AddWithValue("account", accountId);
+        explain.Parameters.AddWithValue("tsquery", "'contact.9999@':*");
+        var plan = new StringBuilder();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) plan.AppendLine(reader.GetString(0));
+        return plan.ToString();
     }
 }
