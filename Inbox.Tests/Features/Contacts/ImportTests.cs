@@ -117,7 +117,7 @@ public sealed class ImportTests(InboxApp app) : IClassFixture<InboxApp>
         await using (var off = new Npgsql.NpgsqlCommand("SET enable_seqscan = off", connection)) await off.ExecuteNonQueryAsync();
         var indexed = await ExplainAsync(connection, admin.AccountId);
         Console.WriteLine($"plan chosen:\n{chosen}\nwithout sequential scans:\n{indexed}");
-        Assert.Contains("contacts_search", indexed);
+        Assert.Contains("Bitmap Index Scan on contacts_search", indexed);
     }
 
     static async Task<string> ExplainAsync(Npgsql.NpgsqlConnection connection, Guid accountId)

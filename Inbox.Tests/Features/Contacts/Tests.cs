@@ -69,7 +69,7 @@ public sealed class Tests(InboxApp app) : IClassFixture<InboxApp>
         Assert.Equal(HttpStatusCode.BadRequest, local.StatusCode);
 
         var account = await client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, "/api/account") { Content = JsonContent.Create(new { defaultPhoneRegion = "FR" }) });
-        await Snap.MatchAsync(account, "account");
+        await Snap.MatchAsync(account, "account", "name");
         var created = await ContactApi.CreateAsync(client, new { name = "x", phone = "06 12 34 56 78" });
         Assert.Equal("+33612345678", created["phone"]!.GetValue<string>());
     }
@@ -113,7 +113,7 @@ public sealed class Tests(InboxApp app) : IClassFixture<InboxApp>
     {
         var admin = await app.SignUpAsync();
         var client = app.ClientFor(admin);
-        var id = await ContactApi.CreateIdAsync(client);
+        var id = await ContactApi.CreateIdAsync(client, new { name = "Léa Martin", email = "lea.martin@example.com" });
 
         var skipped = await ContactApi.ChangeStatusAsync(client, id, "won");
         await Snap.MatchAsync(skipped, "refused");
