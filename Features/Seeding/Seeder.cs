@@ -94,6 +94,11 @@ public static class Seeder
             for (var i = 0; i < count; i++)
                 MakeConversation(faker, demo, accountId, team, now, batch);
 
+            // Contacts first (conversations point at them); the messages' trigger then sets their lastInteractionAt.
+            var (contacts, leadHistory) = ContactSeed.Link(faker, accountId, team, batch.Conversations, now);
+            await db.BulkCopyAsync(new BulkCopyOptions(), contacts, ct);
+            await db.BulkCopyAsync(new BulkCopyOptions(), leadHistory, ct);
+
             // linq2db BulkCopy over Npgsql binary COPY; the conversations' last_message_id foreign key is deferred to commit.
             await db.BulkCopyAsync(new BulkCopyOptions(), batch.Conversations, ct);
             await db.BulkCopyAsync(new BulkCopyOptions(), batch.Messages, ct);
