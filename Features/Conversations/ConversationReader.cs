@@ -19,8 +19,12 @@ public static class ConversationReader
     /// <summary>Public so a test can EXPLAIN this very text against a large account; the benchmark's pgbench baseline reads it from here.</summary>
     public const string LoadSql =
         """
-        SELECT c.id, c.subject, c.channel, c.status, c.contact_name, c.contact_email, c.contact_phone,
-               c.contact_external_id, c.assignee_id, c.last_activity_at, c.created_at,
+        SELECT c.id, c.subject, c.channel, c.status, c.contact_id,
+               CASE WHEN ct.id IS NULL THEN c.contact_name ELSE ct.name END AS contact_name,
+               CASE WHEN ct.id IS NULL THEN c.contact_email ELSE ct.email END AS contact_email,
+               CASE WHEN ct.id IS NULL THEN c.contact_phone ELSE ct.phone END AS contact_phone,
+               CASE WHEN ct.id IS NULL THEN c.contact_external_id ELSE ct.external_id END AS contact_external_id,
+               c.assignee_id, c.last_activity_at, c.created_at,
                m.id AS message_id, m.direction AS message_direction, m.body AS message_body,
                m.sender_type AS message_sender_type, m.sender_user_id AS message_sender_user_id,
                m.sender_api_key_id AS message_sender_api_key_id, m.sender_name AS message_sender_name,
@@ -29,6 +33,10 @@ public static class ConversationReader
                coalesce(mine.unread_count, 0) AS unread_count,
                coalesce(mine.muted, false) AS muted
         FROM conversations c
+        -- A linked conversation shows its contact as it is now (issue 18), not the copy taken when it started.
+        -- LATERAL with OFFSET 0 (not pulled up into a join) keeps it a probe of the contact's primary key per conversation,
+        -- whatever the size of the table, never a hash of all contacts.
+        LEFT JOIN LATERAL (SELECT k.id, k.name, k.email, k.phone, k.external_id FROM contacts k WHERE k.id = c.contact_id OFFSET 0) ct ON true
         LEFT JOIN messages m ON m.id = c.last_message_id
         LEFT JOIN LATERAL (
             SELECT array_agg(p.user_id ORDER BY p.joined_at, p.user_id) AS ids
@@ -63,6 +71,7 @@ public static class ConversationReader
         [Column("subject")] public string? Subject { get; set; }
         [Column("channel")] public string Channel { get; set; } = "";
         [Column("status")] public string Status { get; set; } = "";
+        [Column("contact_id")] public Guid? ContactId { get; set; }
         [Column("contact_name")] public string? ContactName { get; set; }
         [Column("contact_email")] public string? ContactEmail { get; set; }
         [Column("contact_phone")] public string? ContactPhone { get; set; }
@@ -84,7 +93,7 @@ public static class ConversationReader
 
         public ConversationResponse ToResponse() => new(
             Id, Subject, Channel, Status,
-            new ContactResponse(ContactName, ContactEmail, ContactPhone, ContactExternalId),
+            new ContactResponse(ContactId, ContactName, ContactEmail, ContactPhone, ContactExternalId),
             AssigneeId,
             ParticipantIds,
             LastMessage(),

@@ -27,3 +27,6 @@ public sealed record UnreadUpdated(Guid AccountId, Guid UserId, Guid Conversatio
 
 /// <summary>A ticket was opened, edited or moved: the whole account's pages show it live (ticket.updated).</summary>
 public sealed record TicketUpdated(Guid AccountId, TicketResponse Ticket) : InboxEvent(AccountId);
+
+/// <summary>A contact was created or changed (its fields, lead status, a merge): every connection of the account hears it.</summary>
+public sealed record ContactUpdated(Guid AccountId, ContactDetails Contact) : InboxEvent(AccountId);

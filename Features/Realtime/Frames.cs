@@ -85,6 +85,11 @@ public sealed record TicketUpdatedFrame(Inbox.Features.Tickets.TicketResponse Ti
     [JsonPropertyOrder(-1)] public override string Type => "ticket.updated";
 }
 
+public sealed record ContactUpdatedFrame(ContactDetails Contact) : ServerFrame
+{
+    [JsonPropertyOrder(-1)] public override string Type => "contact.updated";
+}
+
 /// <summary>
 /// Source-generated serialisation for the frames: no reflection per frame. A broadcast is serialised once and the
 /// same bytes are queued to every recipient.
@@ -104,6 +109,7 @@ public sealed record TicketUpdatedFrame(Inbox.Features.Tickets.TicketResponse Ti
 [JsonSerializable(typeof(ReadUpdatedFrame))]
 [JsonSerializable(typeof(UnreadUpdatedFrame))]
 [JsonSerializable(typeof(TicketUpdatedFrame))]
+[JsonSerializable(typeof(ContactUpdatedFrame))]
 public sealed partial class FrameJsonContext : JsonSerializerContext;
 
 public static class FrameBytes

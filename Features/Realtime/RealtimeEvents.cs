@@ -29,6 +29,9 @@ public sealed class RealtimeEvents(ConnectionRegistry registry) : IInboxEventSub
             case TicketUpdated ticket:
                 registry.Broadcast(Target.Account(ticket.AccountId), FrameBytes.Of(new TicketUpdatedFrame(ticket.Ticket)));
                 break;
+            case ContactUpdated contact:
+                registry.Broadcast(Target.Account(contact.AccountId), FrameBytes.Of(new ContactUpdatedFrame(contact.Contact)));
+                break;
         }
         return ValueTask.CompletedTask;
     }

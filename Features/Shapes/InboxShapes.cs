@@ -4,7 +4,11 @@ namespace Inbox.Features.Shapes;
 // HTTP answers, search, and the events of Features/Events that the WebSocket layer forwards), so a frame and an
 // HTTP body can never disagree.
 
-public sealed record ContactResponse(string? Name, string? Email, string? Phone, string? ExternalId);
+/// <summary>
+/// A conversation's contact: <c>id</c> is the linked contact's (v2), null when that contact was deleted; the other
+/// fields are the contact's current ones, or the conversation's own copy once unlinked.
+/// </summary>
+public sealed record ContactResponse(Guid? Id, string? Name, string? Email, string? Phone, string? ExternalId);
 
 /// <summary><c>id</c> is the user's id for a user, the API key's id for an integration, null for the contact.</summary>
 public sealed record SenderResponse(string Type, Guid? Id, string Name);

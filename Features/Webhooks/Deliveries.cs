@@ -88,6 +88,8 @@ public static class Deliveries
             DeliveryId = delivery.Id,
             EndpointId = delivery.EndpointId,
             TicketId = delivery.TicketId,
+            ContactId = delivery.ContactId,
+            EventType = delivery.Type,
             EventId = delivery.EventId,
             Attempt = number,
             StatusCode = null,
@@ -167,7 +169,7 @@ public static class Deliveries
                   FOR UPDATE OF dd SKIP LOCKED) due,
                  webhook_endpoints ep
             WHERE d.id = due.id AND ep.id = d.endpoint_id
-            RETURNING d.id, d.account_id, d.endpoint_id, d.ticket_id, d.event_id, d.type, d.payload, d.attempts, d.max_attempts, ep.url, ep.secret
+            RETURNING d.id, d.account_id, d.endpoint_id, d.ticket_id, d.contact_id, d.event_id, d.type, d.payload, d.attempts, d.max_attempts, ep.url, ep.secret
             """, ct,
             new DataParameter("now", now), new DataParameter("leaseUntil", leaseUntil))).FirstOrDefault();
 
@@ -211,6 +213,7 @@ public sealed class DueDelivery
     [Column("account_id")] public Guid AccountId { get; set; }
     [Column("endpoint_id")] public Guid EndpointId { get; set; }
     [Column("ticket_id")] public Guid? TicketId { get; set; }
+    [Column("contact_id")] public Guid? ContactId { get; set; }
     [Column("event_id")] public string EventId { get; set; } = "";
     [Column("type")] public string Type { get; set; } = "";
     [Column("payload")] public string Payload { get; set; } = "";
@@ -221,7 +224,7 @@ public sealed class DueDelivery
 
     public WebhookDeliveryRow Row => new()
     {
-        Id = Id, AccountId = AccountId, EndpointId = EndpointId, TicketId = TicketId, EventId = EventId, Type = Type,
+        Id = Id, AccountId = AccountId, EndpointId = EndpointId, TicketId = TicketId, ContactId = ContactId, EventId = EventId, Type = Type,
         Payload = Payload, State = DeliveryState.Pending, Attempts = Attempts, MaxAttempts = MaxAttempts,
     };
 }

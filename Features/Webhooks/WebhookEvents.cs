@@ -7,11 +7,14 @@ namespace Inbox.Features.Webhooks;
 public static class WebhookEvents
 {
     public const string TicketOverdue = "ticket.overdue";
+    public const string ContactCreated = "contact.created";
+    public const string ContactUpdated = "contact.updated";
+    public const string LeadStatusChanged = "lead.status_changed";
     /// <summary>Sent only by the test route; endpoints do not subscribe to it.</summary>
     public const string Test = "webhook.test";
 
     /// <summary>The events an endpoint may subscribe to.</summary>
-    public static readonly IReadOnlyList<string> Subscribable = [TicketOverdue];
+    public static readonly IReadOnlyList<string> Subscribable = [TicketOverdue, ContactCreated, ContactUpdated, LeadStatusChanged];
 
     public const string SecretPrefix = "whsec_";
 

@@ -7,9 +7,10 @@ namespace Inbox.Features.Webhooks;
 /// <summary>
 /// One event a feature raises: its type (one of <see cref="WebhookEvents.Subscribable"/>), the exact JSON body to
 /// sign and post, and a deduplication key that names this occurrence of the event (raising the same key twice
-/// queues it once per endpoint). <see cref="TicketId"/> is what the delivery log files it under, when it is about a ticket.
+/// queues it once per endpoint). <see cref="TicketId"/> and <see cref="ContactId"/> are what the delivery log files it under,
+/// when it is about a ticket or a contact.
 /// </summary>
-public sealed record WebhookEvent(Guid AccountId, string Type, string Payload, string DedupKey, Guid? TicketId = null);
+public sealed record WebhookEvent(Guid AccountId, string Type, string Payload, string DedupKey, Guid? TicketId = null, Guid? ContactId = null);
 
 /// <summary>
 /// How a feature hands an event to the engine: delivery rows written in the caller's transaction (so the event
@@ -43,13 +44,14 @@ public static class WebhookOutbox
     public static async Task<bool> EnqueueAsync(InboxDb db, WebhookEvent evt, Guid endpointId, Instant now, CancellationToken ct) =>
         await db.ExecuteAsync(
             """
-            INSERT INTO webhook_deliveries (id, account_id, endpoint_id, ticket_id, event_id, type, payload, state,
+            INSERT INTO webhook_deliveries (id, account_id, endpoint_id, ticket_id, contact_id, event_id, type, payload, state,
                                             attempts, max_attempts, next_attempt_at, created_at)
-            VALUES (@id, @account, @endpoint, @ticket, @eventId, @type, @payload, 'pending', 0, @maxAttempts, @now, @now)
+            VALUES (@id, @account, @endpoint, @ticket, @contact, @eventId, @type, @payload, 'pending', 0, @maxAttempts, @now, @now)
             ON CONFLICT (event_id) DO NOTHING
             """, ct,
             new DataParameter("id", Guid.CreateVersion7()), new DataParameter("account", evt.AccountId),
             new DataParameter("endpoint", endpointId), new DataParameter("ticket", evt.TicketId, LinqToDB.DataType.Guid),
+            new DataParameter("contact", evt.ContactId, LinqToDB.DataType.Guid),
             new DataParameter("eventId", EventIdFor(evt.DedupKey, endpointId)), new DataParameter("type", evt.Type),
             new DataParameter("payload", evt.Payload), new DataParameter("maxAttempts", Deliveries.MaxAttempts),
             new DataParameter("now", now)) == 1;

@@ -7,6 +7,8 @@ public sealed class AccountRow
 {
     [Column("id"), PrimaryKey] public Guid Id { get; set; }
     [Column("name"), NotNull] public string Name { get; set; } = "";
+    /// <summary>ISO 3166 alpha-2 region used to read phone numbers written without a country code; null reads only international ones.</summary>
+    [Column("default_phone_region")] public string? DefaultPhoneRegion { get; set; }
     [Column("created_at")] public Instant CreatedAt { get; set; }
 }
 

@@ -38,6 +38,8 @@ public sealed class ConversationRow
     [Column("contact_email")] public string? ContactEmail { get; set; }
     [Column("contact_phone")] public string? ContactPhone { get; set; }
     [Column("contact_external_id")] public string? ContactExternalId { get; set; }
+    /// <summary>The contact this conversation is with; null for one whose contact was deleted (the inline copy stays).</summary>
+    [Column("contact_id")] public Guid? ContactId { get; set; }
     [Column("assignee_id")] public Guid? AssigneeId { get; set; }
     [Column("last_message_id")] public Guid? LastMessageId { get; set; }
     [Column("last_activity_at")] public Instant LastActivityAt { get; set; }

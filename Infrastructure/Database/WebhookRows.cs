@@ -31,6 +31,7 @@ public sealed class WebhookDeliveryRow
     [Column("account_id")] public Guid AccountId { get; set; }
     [Column("endpoint_id")] public Guid EndpointId { get; set; }
     [Column("ticket_id")] public Guid? TicketId { get; set; }
+    [Column("contact_id")] public Guid? ContactId { get; set; }
     [Column("event_id"), NotNull] public string EventId { get; set; } = "";
     [Column("type"), NotNull] public string Type { get; set; } = "";
     [Column("payload"), NotNull] public string Payload { get; set; } = "";
@@ -58,6 +59,9 @@ public sealed class WebhookNotificationRow
     [Column("delivery_id")] public Guid DeliveryId { get; set; }
     [Column("endpoint_id")] public Guid EndpointId { get; set; }
     [Column("ticket_id")] public Guid? TicketId { get; set; }
+    [Column("contact_id")] public Guid? ContactId { get; set; }
+    /// <summary>The delivery's event type, copied so the log filters on it without a join.</summary>
+    [Column("event_type")] public string? EventType { get; set; }
     [Column("event_id"), NotNull] public string EventId { get; set; } = "";
     [Column("attempt")] public int Attempt { get; set; }
     [Column("status_code")] public int? StatusCode { get; set; }

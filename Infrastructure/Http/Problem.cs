@@ -11,6 +11,14 @@ namespace Inbox.Infrastructure.Http;
 /// </summary>
 public sealed record Problem(string Type, string Title, int Status, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
 {
+    /// <summary>
+    /// Members a route adds to the problem (RFC 9457 extension members, e.g. a duplicate's <c>existingContactId</c>),
+    /// written beside the standard ones. A failure passed to <c>ThrowError</c> carries one as its
+    /// <see cref="ValidationFailure.CustomState"/> (a <see cref="ProblemExtension"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, object>? Extensions { get; init; }
+
     public const string ContentType = "application/problem+json";
     /// <summary>The field FastEndpoints files errors under when no request property is at fault.</summary>
     public const string GeneralErrorsField = "generalErrors";
@@ -30,6 +38,10 @@ public sealed record Problem(string Type, string Title, int Status, string? Deta
     {
         var errors = new Dictionary<string, string[]>();
         var general = new List<string>();
+        Dictionary<string, object>? extensions = null;
+        foreach (var failure in failures)
+            if (failure.CustomState is ProblemExtension extension)
+                (extensions ??= [])[extension.Name] = extension.Value;
         foreach (var group in failures.GroupBy(f => f.PropertyName))
         {
             var messages = group.Select(f => f.ErrorMessage).Distinct().ToArray();
@@ -42,7 +54,7 @@ public sealed record Problem(string Type, string Title, int Status, string? Deta
             : errors.Count == 0 ? null
             : status == StatusCodes.Status400BadRequest ? "One or more fields are invalid."
             : string.Join(" ", errors.Values.SelectMany(m => m));
-        return For(status, detail, errors);
+        return For(status, detail, errors) with { Extensions = extensions };
     }
 
     public static Task WriteAsync(HttpContext context, int status, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null)
@@ -87,3 +99,6 @@ public sealed record Problem(string Type, string Title, int Status, string? Deta
         _ => "about:blank",
     };
 }
+
+/// <summary>One extension member of a problem: a name (camelCase, as written) and a value serialised as JSON.</summary>
+public sealed record ProblemExtension(string Name, object Value);

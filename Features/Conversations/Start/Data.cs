@@ -13,6 +13,12 @@ static class Data
         return found.ToHashSet();
     }
 
+    public static Task<string?> PhoneRegionAsync(InboxDb db, Guid accountId, CancellationToken ct) =>
+        db.Accounts.Where(a => a.Id == accountId).Select(a => a.DefaultPhoneRegion).FirstOrDefaultAsync(ct);
+
+    public static Task<ContactRow?> ContactOfAccountAsync(InboxDb db, Guid accountId, Guid id, CancellationToken ct) =>
+        db.Contacts.FirstOrDefaultAsync(c => c.Id == id && c.AccountId == accountId, ct);
+
     public static async Task InsertAsync(InboxDb db, ConversationRow conversation, IReadOnlyList<ParticipantRow> participants, CancellationToken ct)
     {
         await db.InsertAsync(conversation, token: ct);

@@ -2,6 +2,9 @@ using Inbox.Infrastructure.Events;
 using Inbox.Infrastructure.Time;
 using Inbox.Features.Shapes;
 using Inbox.Features.Events;
+using Inbox.Features.Contacts;
+using Inbox.Features.Webhooks;
+using FluentValidation.Results;
 
 namespace Inbox.Features.Conversations.Start;
 
@@ -10,7 +13,7 @@ namespace Inbox.Features.Conversations.Start;
 /// part in it), with the assignee and every user named in participantIds. An API key starts one on behalf of
 /// an integration; it is nobody's participant until someone posts, is assigned or reads it.
 /// </summary>
-public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : Endpoint<Request, ConversationResponse>
+public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events, WebhookDispatcher dispatcher) : Endpoint<Request, ConversationResponse>
 {
     public override void Configure()
     {
@@ -31,6 +34,13 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
 
         var now = clock.NowForDatabase();
         var contact = req.Contact!;
+        string? phone = null;
+        if (contact.Id is null && Blank(contact.Phone) is { } typed)
+        {
+            if (!ContactRules.TryPhone(typed, await Data.PhoneRegionAsync(db, caller.AccountId, ct), out var e164))
+                ThrowError(new ValidationFailure("contact.phone", ContactRules.PhoneMessage), StatusCodes.Status400BadRequest);
+            phone = e164;
+        }
         var conversation = new ConversationRow
         {
             Id = Guid.CreateVersion7(),
@@ -40,7 +50,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
             Status = ConversationStatus.Open,
             ContactName = Blank(contact.Name),
             ContactEmail = Blank(contact.Email),
-            ContactPhone = Blank(contact.Phone),
+            ContactPhone = phone,
             ContactExternalId = Blank(contact.ExternalId),
             AssigneeId = req.AssigneeId,
             LastActivityAt = now,
@@ -57,6 +67,7 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
         ConversationResponse answer;
         await using (var work = await db.BeginOrJoinTransactionAsync(ct))
         {
+            await LinkContactAsync(conversation, contact, now, ct);
             await Data.InsertAsync(db, conversation, participants, ct);
             answer = (await ConversationReader.LoadOneAsync(db, caller.AccountId, caller.UserId, conversation.Id, ct))!;
             db.AfterCommit(() => events.Publish(new ConversationUpdated(caller.AccountId, answer.ToView(), Joined: [])));
@@ -64,6 +75,35 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
         }
 
         await Send.ResponseAsync(answer, StatusCodes.Status201Created, ct);
+    }
+
+    /// <summary>
+    /// Links the conversation to its contact (issue 18): the one named by id, or the one its fields find, or a new
+    /// one (raising contact.created in this transaction). The conversation keeps a copy of the contact's fields,
+    /// which it shows again if the contact is deleted, and which signs the contact's messages.
+    /// </summary>
+    async Task LinkContactAsync(ConversationRow conversation, Request.ContactRequest contact, Instant now, CancellationToken ct)
+    {
+        ContactRow linked;
+        if (contact.Id is { } id)
+        {
+            var found = await Data.ContactOfAccountAsync(db, conversation.AccountId, id, ct);
+            if (found is null)
+                ThrowError(new ValidationFailure("contact.id", "No such contact in this account."), StatusCodes.Status400BadRequest);
+            linked = found;
+        }
+        else
+        {
+            var (row, created) = await ContactLinks.FindOrCreateAsync(db, conversation.AccountId, conversation.ContactName,
+                ContactRules.Email(conversation.ContactEmail), conversation.ContactPhone, conversation.ContactExternalId, now, ct);
+            if (created) await ContactStore.RaiseAsync(db, events, dispatcher, WebhookEvents.ContactCreated, row, now, ct);
+            linked = row;
+        }
+        conversation.ContactId = linked.Id;
+        conversation.ContactName = linked.Name ?? conversation.ContactName;
+        conversation.ContactEmail = linked.Email ?? conversation.ContactEmail;
+        conversation.ContactPhone = linked.Phone ?? conversation.ContactPhone;
+        conversation.ContactExternalId = linked.ExternalId ?? conversation.ContactExternalId;
     }
 
     static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

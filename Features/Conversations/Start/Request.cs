@@ -21,8 +21,10 @@ public sealed partial class Request
     [GeneratedRegex("^[a-z0-9][a-z0-9_.-]{0,31}$")]
     internal static partial Regex ChannelPattern();
 
+    /// <summary><c>{id}</c> links an existing contact; fields find one (externalId, then email, then phone) or create it.</summary>
     public sealed class ContactRequest
     {
+        public Guid? Id { get; set; }
         public string? Name { get; set; }
         public string? Email { get; set; }
         public string? Phone { get; set; }
@@ -39,11 +41,12 @@ public sealed partial class Request
                 .When(x => x.Channel is not null);
             RuleFor(x => x.Contact).NotNull().WithMessage("'contact' is required.");
             RuleFor(x => x.Contact!)
-                .Must(c => new[] { c.Name, c.Email, c.Phone, c.ExternalId }.Any(v => !string.IsNullOrWhiteSpace(v)))
-                .WithMessage("'contact' needs at least one of name, email, phone or externalId.")
+                .Must(c => c.Id is not null || new[] { c.Name, c.Email, c.Phone, c.ExternalId }.Any(v => !string.IsNullOrWhiteSpace(v)))
+                .WithMessage("'contact' needs an id, or at least one of name, email, phone or externalId.")
                 .When(x => x.Contact is not null);
             When(x => x.Contact is not null, () =>
             {
+                RuleFor(x => x.Contact!.Id).NotEqual(Guid.Empty).WithMessage("'contact.id' must be the id of a contact.").When(x => x.Contact!.Id is not null);
                 RuleFor(x => x.Contact!.Name).MaximumLength(MaxContactFieldLength);
                 RuleFor(x => x.Contact!.Email!).MaximumLength(UserRules.MaxEmailLength).EmailAddress().When(x => !string.IsNullOrEmpty(x.Contact!.Email));
                 RuleFor(x => x.Contact!.Phone).MaximumLength(MaxPhoneLength);

@@ -1,0 +1,3 @@
+namespace Inbox.Features.Accounts.Edit;
+
+public sealed record Response(Guid Id, string Name, string? DefaultPhoneRegion, Instant CreatedAt);

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Inbox.Features.Contacts.Delete;
+
+public sealed class Request
+{
+    [RouteParam, JsonIgnore(Condition = JsonIgnoreCondition.WhenReading)] public Guid Id { get; set; }
+}
