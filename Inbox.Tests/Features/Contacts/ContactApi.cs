@@ -38,4 +38,16 @@ public static class ContactApi
     }
 
     public static Guid? ContactIdOf(JsonObject conversation) => conversation["contact"]!["id"]?.GetValue<Guid>();
+
+    /// <summary>Polls until <paramref name="probe"/> answers non-null (a background effect), failing after 30 s.</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe) where T : class
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            if (await probe() is { } found) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the condition did not hold within 30 s");
+            await Task.Delay(20);
+        }
+    }
 }
