@@ -68,7 +68,8 @@ export function setup(ctx) {
     $("contacts-more").hidden = !cursor;
     $("contact-rows").replaceChildren(...rows.map((c) => h("tr", { "data-id": c.id },
       h("td", {}, h("button", { type: "button", class: "link contact-link", onclick: () => open(c.id) }, c.name || c.email || c.phone || c.externalId || "Unnamed contact"),
-        c.company ? h("div", { class: "muted small" }, c.company) : null),
+        c.company ? h("div", { class: "muted small" }, c.company) : null,
+        c.email ? h("div", { class: "muted small phone-only" }, c.email) : null),
       h("td", { class: "wrap" }, c.email ?? ""),
       h("td", {}, c.phone ?? ""),
       h("td", {}, h("span", { class: `pill lead-${c.leadStatus}` }, label(c.leadStatus))),
