@@ -158,8 +158,8 @@ export function contactCard(ctx, container, options) {
 }
 
 /**
- * The panel beside the open conversation (#contact-panel). On a phone it replaces the conversation when the
- * "Contact" button of the conversation's header is pressed, and "Back" returns to it.
+ * The panel beside the open conversation (#contact-panel). Below 1100 px (no room for three columns) it replaces
+ * the conversation when the "Contact" button of the conversation's header is pressed, and "Back" returns to it.
  * @param {import("../app.js").Context} ctx
  * @param {{openConversation: (id: string) => void}} options
  */
@@ -176,7 +176,7 @@ export function setup(ctx, options) {
   function toggle(open) {
     document.body.classList.toggle("contact-open", open);
     button.setAttribute("aria-expanded", String(open));
-    if (open) card.focus(); else if (matchMedia("(max-width: 719px)").matches) button.focus();
+    if (open) card.focus(); else if (matchMedia("(max-width: 1099px)").matches) button.focus();
   }
 
   return {
