@@ -149,6 +149,7 @@ export function setup(ctx) {
       result.replaceChildren(h("h3", {}, "Check of the file (nothing imported yet)"), reportTable(report));
       confirm.hidden = report.created + report.updated === 0;
       confirm.textContent = `Import ${report.created + report.updated} rows`;
+      check.className = confirm.hidden ? "primary" : ""; // one primary action at a time: the import, once checked
       (confirm.hidden ? check : confirm).focus();
     }));
     confirm.addEventListener("click", () => busy(confirm, async () => {
