@@ -230,6 +230,28 @@ test("the contacts view: filters, opening a contact, desktop and phone", async (
   }
 });
 
+test("the contacts list pages with \"Show more\" (keyset cursor), and focus lands on the first new row", async () => {
+  const source = `bulk-${Date.now().toString(36)}`;
+  await Promise.all(Array.from({ length: 52 }, (_, i) =>
+    api(service.url, "POST", "/api/contacts", { name: `Bulk ${String(i).padStart(2, "0")}`, source }, team.a.token)));
+  const a = await signIn(team.a);
+  await tab(a.page, "contacts").click();
+  await a.page.locator("#contact-filters [name=source]").fill(source);
+  await a.page.locator("#contact-filters [name=source]").press("Enter");
+  await a.page.waitForFunction(() => document.querySelectorAll("#contact-rows tr").length === 50);
+  const more = a.page.locator("#contacts-more");
+  assert.equal(await more.isVisible(), true);
+  await more.focus();
+  await a.page.keyboard.press("Enter");
+  await a.page.waitForFunction(() => document.querySelectorAll("#contact-rows tr").length === 52);
+  assert.equal(await more.isVisible(), false, "no further page");
+  const names = await a.page.locator("#contact-rows .contact-link").allTextContents();
+  assert.equal(new Set(names).size, 52, "each contact once");
+  assert.equal(await a.page.evaluate(() => document.activeElement?.closest("tr")?.rowIndex), 51, "focus on the 51st row");
+  await clean(a, "paging");
+  await a.context.close();
+});
+
 test("an import with one bad row: the dry run's report shows that row's error, then the good rows are imported", async () => {
   const tag = Date.now().toString(36);
   const csv = "\uFEFFname,email,phone,lead status,source,score\r\n"
