@@ -113,16 +113,25 @@ public static class ContactStore
         LeadChange? lead = null, bool realtime = true)
     {
         var details = ContactDetails.From(contact);
-        var payload = type == WebhookEvents.LeadStatusChanged && lead is not null
-            ? JsonSerializer.Serialize(new ContactWebhook<LeadData>(type, now, new LeadData(details, lead.From, lead.To, lead.ByUserId)), JsonSetup.Wire)
-            : JsonSerializer.Serialize(new ContactWebhook<ContactData>(type, now, new ContactData(details)), JsonSetup.Wire);
-        var queued = await WebhookOutbox.EnqueueAsync(db,
-            new WebhookEvent(contact.AccountId, type, payload, $"{type}/{contact.Id:N}/{Guid.CreateVersion7():N}", ContactId: contact.Id), now, ct);
+        var queued = await WebhookOutbox.EnqueueAsync(db, EventFor(type, contact, now, lead), now, ct);
         db.AfterCommit(() =>
         {
             if (realtime) events.Publish(new ContactUpdated(contact.AccountId, details));
             if (queued > 0) dispatcher.Wake();
         });
+    }
+
+    /// <summary>
+    /// The webhook event of one change: its body (the Standard Webhooks envelope, serialised once) and a dedup key
+    /// naming this occurrence, so each change is its own event with its own webhook-id per endpoint.
+    /// </summary>
+    public static WebhookEvent EventFor(string type, ContactRow contact, Instant now, LeadChange? lead = null)
+    {
+        var details = ContactDetails.From(contact);
+        var payload = type == WebhookEvents.LeadStatusChanged && lead is not null
+            ? JsonSerializer.Serialize(new ContactWebhook<LeadData>(type, now, new LeadData(details, lead.From, lead.To, lead.ByUserId)), JsonSetup.Wire)
+            : JsonSerializer.Serialize(new ContactWebhook<ContactData>(type, now, new ContactData(details)), JsonSetup.Wire);
+        return new WebhookEvent(contact.AccountId, type, payload, $"{type}/{contact.Id:N}/{Guid.CreateVersion7():N}", ContactId: contact.Id);
     }
 }
 

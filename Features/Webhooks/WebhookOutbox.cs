@@ -68,3 +68,48 @@ public static class WebhookOutbox
         return $"msg_{new Guid(hash.AsSpan(0, 16), bigEndian: true)}";
     }
 }
+
+/// <summary>Bulk enqueueing for writes of many rows at once (the contact import): a fixed number of statements per batch.</summary>
+public static class WebhookOutboxBatch
+{
+    /// <summary>
+    /// Queues every event of <paramref name="events"/> (all of one account) for each enabled endpoint subscribed to
+    /// its type: one query for the endpoints, one INSERT for all deliveries. The deliveries are the same rows
+    /// <see cref="WebhookOutbox.EnqueueAsync(InboxDb, WebhookEvent, Instant, CancellationToken)"/> writes, so the
+    /// dispatcher posts them the same way. How many deliveries were queued.
+    /// </summary>
+    public static async Task<int> EnqueueManyAsync(InboxDb db, Guid accountId, IReadOnlyList<WebhookEvent> events, Instant now, CancellationToken ct)
+    {
+        if (events.Count == 0) return 0;
+        var endpoints = await db.WebhookEndpoints
+            .Where(e => e.AccountId == accountId && e.Enabled && e.DeletedAt == null)
+            .Select(e => new { e.Id, e.Events })
+            .ToListAsync(ct);
+        var rows = (
+            from evt in events
+            from endpoint in endpoints
+            where endpoint.Events.Contains(evt.Type)
+            select new
+            {
+                id = Guid.CreateVersion7(),
+                endpoint_id = endpoint.Id,
+                ticket_id = evt.TicketId,
+                contact_id = evt.ContactId,
+                event_id = WebhookOutbox.EventIdFor(evt.DedupKey, endpoint.Id),
+                type = evt.Type,
+                payload = evt.Payload,
+            }).ToList();
+        if (rows.Count == 0) return 0;
+        return await db.ExecuteAsync(
+            """
+            INSERT INTO webhook_deliveries (id, account_id, endpoint_id, ticket_id, contact_id, event_id, type, payload, state,
+                                            attempts, max_attempts, next_attempt_at, created_at)
+            SELECT r.id, @account, r.endpoint_id, r.ticket_id, r.contact_id, r.event_id, r.type, r.payload, 'pending', 0, @maxAttempts, @now, @now
+            FROM jsonb_to_recordset(CAST(@rows AS jsonb))
+                 AS r(id uuid, endpoint_id uuid, ticket_id uuid, contact_id uuid, event_id text, type text, payload text)
+            ON CONFLICT (event_id) DO NOTHING
+            """, ct,
+            new DataParameter("account", accountId), new DataParameter("maxAttempts", Deliveries.MaxAttempts),
+            new DataParameter("now", now), new DataParameter("rows", System.Text.Json.JsonSerializer.Serialize(rows), DataType.Text));
+    }
+}

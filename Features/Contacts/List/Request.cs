@@ -15,11 +15,11 @@ public sealed class Request : PageQuery
         public Validator()
         {
             this.AddPageRules();
-            RuleFor(x => x.Q).MaximumLength(MaxQueryLength);
+            RuleFor(x => x.Q).NotEmpty().MaximumLength(MaxQueryLength).When(x => x.Q is not null);
             RuleFor(x => x.LeadStatus).Must(Contacts.LeadStatus.IsKnown)
                 .WithMessage($"'leadStatus' must be one of: {string.Join(", ", Contacts.LeadStatus.All)}.").When(x => x.LeadStatus is not null);
             RuleFor(x => x.OwnerId).IdFilter("ownerId");
-            RuleFor(x => x.Source).MaximumLength(ContactRules.MaxSourceLength);
+            RuleFor(x => x.Source).NotEmpty().MaximumLength(ContactRules.MaxSourceLength).When(x => x.Source is not null);
         }
     }
 }

@@ -110,4 +110,22 @@ public sealed class EventTests(WebhookApp app) : IClassFixture<WebhookApp>
         Snap.MatchJson(frame.ToJsonString());
         await outsider.AssertNoFrameAsync("contact.updated", TimeSpan.FromSeconds(1));
     }
+
+    [Fact]
+    public async Task An_import_raises_one_webhook_event_per_created_or_updated_contact()
+    {
+        var client = app.ClientFor(await app.SignUpAsync());
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await SubscribeAsync(client, receiver.Url, "contact.created", "contact.updated");
+        await ContactApi.CreateIdAsync(client, new { email = "known@example.com" });
+        await receiver.WaitForAsync(1);
+
+        var csv = new StringContent("email,name\nknown@example.com,Known\nnew@example.com,New\nbad,Bad\n", System.Text.Encoding.UTF8, "text/csv");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/contacts/import", csv)).StatusCode);
+
+        var posts = await receiver.WaitForAsync(3);
+        Assert.Equal(["contact.created", "contact.created", "contact.updated"],
+            posts.Select(p => JsonNode.Parse(p.Body)!["type"]!.GetValue<string>()).Order());
+        Assert.All(posts, p => Assert.NotNull(p.Id));
+    }
 }

@@ -48,6 +48,10 @@ public sealed class MalformedApp : InboxApp
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/webhooks/endpoints/{endpoint}/test", null)).StatusCode);
         var notifications = JsonNode.Parse(await admin.GetStringAsync("/api/webhooks/notifications"))!;
         var refresh = await this.LoginAsync(Admin.Email);
+        var contact = (await PostAsync(admin, "/api/contacts", new { name = "Léa", email = "lea.sweep@example.com" }))["id"]!.ToString();
+        var spareContact = (await PostAsync(admin, "/api/contacts", new { name = "Spare" }))["id"]!.ToString();
+        var mergeContact = (await PostAsync(admin, "/api/contacts", new { name = "Survivor" }))["id"]!.ToString();
+        var mergeDuplicate = (await PostAsync(admin, "/api/contacts", new { name = "Duplicate" }))["id"]!.ToString();
 
         return new Dictionary<string, string>
         {
@@ -64,6 +68,10 @@ public sealed class MalformedApp : InboxApp
             ["{webhookEndpoint}"] = endpoint,
             ["{spareWebhookEndpoint}"] = spareEndpoint,
             ["{notification}"] = notifications["items"]![0]!["id"]!.ToString(),
+            ["{contact}"] = contact,
+            ["{spareContact}"] = spareContact,
+            ["{mergeContact}"] = mergeContact,
+            ["{mergeDuplicate}"] = mergeDuplicate,
         };
     }
 

@@ -216,6 +216,77 @@ public static class Routes
         },
         new("GET", "/api/tickets/{ticket}/history", Admin, 200),
 
+        // Contacts and leads (v2). The custom "fields" object is left out of the sweep: {} is a valid value of it
+        // (no custom fields), which the sweep's object cases count as malformed; Contacts/Tests covers its limits.
+        new("PATCH", "/api/account", Admin, 200)
+        {
+            EmptyBodyIsValid = true,
+            Body = _ => new JsonObject { ["name"] = "Sweep", ["defaultPhoneRegion"] = "FR" },
+            Fields = [new("name", FieldKind.Text), new("defaultPhoneRegion", FieldKind.Choice, Nullable: true)],
+        },
+        new("POST", "/api/contacts", AdminAndKey, 201)
+        {
+            Body = p => new JsonObject
+            {
+                ["name"] = "Léa Martin", ["email"] = UniqueEmail(), ["phone"] = $"+3361{Random.Shared.Next(1_000_000, 9_999_999)}",
+                ["externalId"] = $"ext-{Guid.NewGuid():N}", ["company"] = "ACME", ["notes"] = "note", ["leadCode"] = "L-1",
+                ["leadStatus"] = "contacted", ["source"] = "website", ["ownerId"] = p["{adminId}"],
+            },
+            Fields =
+            [
+                new("name", FieldKind.Text, Nullable: true), new("email", FieldKind.Text, Nullable: true), new("phone", FieldKind.Text, Nullable: true),
+                new("externalId", FieldKind.Text, Nullable: true), new("company", FieldKind.Text, Nullable: true), new("notes", FieldKind.Text, Nullable: true),
+                new("leadCode", FieldKind.Text, Nullable: true), new("leadStatus", FieldKind.Choice, Nullable: true), new("source", FieldKind.Text, Nullable: true),
+                new("ownerId", FieldKind.Uuid, Nullable: true),
+            ],
+        },
+        new("GET", "/api/contacts", AdminAndKey, 200)
+        {
+            Query = new Dictionary<string, string> { ["q"] = "lea", ["leadStatus"] = "new", ["limit"] = "10" },
+            Params = [new("q", ParamKind.Text), new("leadStatus", ParamKind.Text), new("ownerId", ParamKind.Uuid), new("source", ParamKind.Text), .. Page],
+        },
+        new("GET", "/api/contacts/{contact}", AdminAndKey, 200),
+        new("PATCH", "/api/contacts/{contact}", Admin, 200)
+        {
+            EmptyBodyIsValid = true,
+            Body = p => new JsonObject
+            {
+                ["name"] = "Léa Martin", ["email"] = "lea.sweep@example.com", ["phone"] = "+33698765432", ["company"] = "ACME",
+                ["notes"] = "note", ["leadCode"] = "L-1", ["source"] = "website", ["ownerId"] = p["{adminId}"],
+            },
+            Fields =
+            [
+                new("name", FieldKind.Text, Nullable: true), new("email", FieldKind.Text, Nullable: true), new("phone", FieldKind.Text, Nullable: true),
+                new("company", FieldKind.Text, Nullable: true), new("notes", FieldKind.Text, Nullable: true), new("leadCode", FieldKind.Text, Nullable: true),
+                new("source", FieldKind.Text, Nullable: true), new("ownerId", FieldKind.Uuid, Nullable: true),
+            ],
+        },
+        new("DELETE", "/api/contacts/{spareContact}", Admin, 204),
+        new("POST", "/api/contacts/{contact}/lead-status", Admin, 200)
+        {
+            Body = _ => new JsonObject { ["status"] = "contacted", ["note"] = "appelée" },
+            Fields = [new("status", FieldKind.Choice), new("note", FieldKind.Text, Nullable: true)],
+            // "note": null is valid and moves the lead to contacted; the same move again is a 409.
+            ValidAlso = 409,
+        },
+        new("GET", "/api/contacts/{contact}/history", Admin, 200),
+        new("GET", "/api/contacts/{contact}/conversations", Admin, 200)
+        {
+            Query = new Dictionary<string, string> { ["limit"] = "10" },
+            Params = Page,
+        },
+        new("POST", "/api/contacts/{mergeContact}/merge", Admin, 200)
+        {
+            Body = p => new JsonObject { ["duplicateId"] = p["{mergeDuplicate}"] },
+            Fields = [new("duplicateId", FieldKind.Uuid)],
+        },
+        new("POST", "/api/contacts/import", Admin, 200)
+        {
+            Query = new Dictionary<string, string> { ["dryRun"] = "true" },
+            Params = [new("dryRun", ParamKind.Bool)],
+        },
+        new("GET", "/api/contacts/export", Admin, 200),
+
         // Webhooks and cron
         new("POST", "/api/webhooks/endpoints", Admin, 201)
         {
@@ -229,7 +300,17 @@ public static class Routes
         {
             Query = new Dictionary<string, string> { ["limit"] = "10" },
             // Webhooks' own request (not swept for this yet): an empty ticketId still reads as no filter.
-            Params = [new("ticketId", ParamKind.Uuid, EmptyIsAbsent: true), .. Page],
+            Params =
+            [
+                new("ticketId", ParamKind.Uuid, EmptyIsAbsent: true), new("contactId", ParamKind.Uuid, EmptyIsAbsent: true),
+                new("endpointId", ParamKind.Uuid, EmptyIsAbsent: true), new("eventType", ParamKind.Text), .. Page,
+            ],
+        },
+        new("PATCH", "/api/webhooks/endpoints/{webhookEndpoint}", Admin, 200)
+        {
+            EmptyBodyIsValid = true,
+            Body = _ => new JsonObject { ["url"] = "http://127.0.0.1:9/hook", ["events"] = new JsonArray("ticket.overdue", "contact.created"), ["enabled"] = true },
+            Fields = [new("url", FieldKind.Text), new("events", FieldKind.TextList), new("enabled", FieldKind.Bool)],
         },
         new("POST", "/api/webhooks/notifications/{notification}/replay", Admin, 202),
         new("POST", "/api/cron/check-overdue", [Caller.Cron], 200),

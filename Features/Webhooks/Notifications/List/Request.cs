@@ -17,7 +17,7 @@ public sealed class Request : PageQuery
             RuleFor(x => x.TicketId).IdFilter("ticketId");
             RuleFor(x => x.ContactId).IdFilter("contactId");
             RuleFor(x => x.EndpointId).IdFilter("endpointId");
-            RuleFor(x => x.EventType).MaximumLength(MaxEventTypeLength);
+            RuleFor(x => x.EventType).NotEmpty().MaximumLength(MaxEventTypeLength).When(x => x.EventType is not null);
         }
     }
 }
