@@ -3,7 +3,8 @@
 // lives in views/ and gets the shared context from `setup(ctx)`:
 //   views/inbox.js     conversations and search        views/tickets.js   the tickets board, a ticket, new ticket
 //   views/machines.js  machines and their tickets      views/admin.js     agents, API keys, webhooks, the account
-// A contacts view (views/contacts.js) plugs in the same way: a section #view-contacts, a tab, a setup(ctx).
+//   views/contacts.js  contacts: list, filters, one contact, the CSV import
+//   views/contact-panel.js  the contact beside the open conversation (and the card the contacts view shows)
 // Safety rule: server text goes into the page through textContent only (ui.js `h`); the one exception is a
 // search hit's `highlight`, which the server HTML-escapes and marks up with <mark>.
 import { InboxClient, InboxError } from "./inbox-client.js";
@@ -12,6 +13,8 @@ import * as inboxView from "./views/inbox.js";
 import * as ticketsView from "./views/tickets.js";
 import * as machinesView from "./views/machines.js";
 import * as adminView from "./views/admin.js";
+import * as contactsView from "./views/contacts.js";
+import * as contactPanel from "./views/contact-panel.js";
 
 const client = new InboxClient();
 const STORED = "inbox.session";
@@ -19,7 +22,8 @@ const STORED = "inbox.session";
 /**
  * @typedef {{client: InboxClient, state: {me: any, users: Map<string, any>, presence: Map<string, string>, machines: Map<string, any>},
  *   showView: (view: string) => void, userName: (id: string|null) => string, loadUsers: () => Promise<void>,
- *   onUsersChanged: (fn: () => void) => void}} Context
+ *   onUsersChanged: (fn: () => void) => void, openConversation: (id: string) => void,
+ *   contactPanel?: {show: (conversation: any) => void, hide: () => void}}} Context
  */
 const state = {
   me: null,
@@ -41,6 +45,7 @@ const ctx = {
     for (const fn of usersChanged) fn();
   },
   onUsersChanged: (fn) => usersChanged.push(fn),
+  openConversation: (id) => views.inbox.open(id),
 };
 
 const tickets = ticketsView.setup(ctx);
@@ -49,7 +54,9 @@ const views = {
   tickets,
   machines: machinesView.setup(ctx, tickets),
   admin: adminView.setup(ctx),
+  contacts: contactsView.setup(ctx),
 };
+ctx.contactPanel = contactPanel.setup(ctx, { openConversation: ctx.openConversation });
 ctx.onUsersChanged(() => views.inbox.renderTeam());
 
 $("banner-close").addEventListener("click", () => { $("banner").hidden = true; });
@@ -136,7 +143,7 @@ async function start() {
 client.on("connected", guarded(async ({ reconnected }) => {
   setConnection("live");
   // After a drop, counts, previews and tickets may have moved: reload them (the client catches up messages).
-  if (reconnected) await Promise.all([views.inbox.reload(), views.tickets.reload()]);
+  if (reconnected) await Promise.all([views.inbox.reload(), views.tickets.reload(), views.contacts.reload()]);
 }));
 client.on("disconnected", ({ retryInMs }) => setConnection(retryInMs === null ? "offline" : "reconnecting"));
 
@@ -149,13 +156,13 @@ function setConnection(s) {
 
 // ---------- views ----------
 
-const sections = ["conversations", "search", "tickets", "machines", "admin"];
+const sections = ["conversations", "search", "contacts", "tickets", "machines", "admin"];
 
 function showView(view) {
   state.view = view;
   for (const name of sections) $(`view-${name}`).hidden = name !== view;
   for (const b of document.querySelectorAll(".tabs button")) b.setAttribute("aria-current", b.dataset.view === view ? "page" : "false");
-  views[{ machines: "machines", admin: "admin", tickets: "tickets" }[view]]?.shown?.();
+  views[{ machines: "machines", admin: "admin", tickets: "tickets", contacts: "contacts" }[view]]?.shown?.();
 }
 for (const b of document.querySelectorAll(".tabs button")) b.addEventListener("click", () => showView(b.dataset.view));
 

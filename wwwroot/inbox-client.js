@@ -6,7 +6,14 @@
 /** @typedef {{user?: User, accessToken: string, refreshToken: string, expiresAt: string}} Session */
 /** @typedef {{type: "user"|"contact"|"integration", id: string|null, name: string}} Sender */
 /** @typedef {{id: string, conversationId: string, direction: "incoming"|"outgoing", body: string, sender: Sender, createdAt: string}} Message */
-/** @typedef {{name: string|null, email: string|null, phone: string|null, externalId: string|null}} Contact */
+/** @typedef {{id?: string|null, name: string|null, email: string|null, phone: string|null, externalId: string|null}} Contact  a conversation's contact; **(v2)** `id` of its contact record (null once that contact is deleted) */
+/** @typedef {"new"|"contacted"|"qualified"|"won"|"lost"} LeadStatus */
+/** @typedef {{id: string, name: string|null, email: string|null, phone: string|null, externalId: string|null, company: string|null, notes: string|null, fields: Record<string, string>, leadCode: string|null, leadStatus: LeadStatus, source: string|null, score: number|null, ownerId: string|null, lastInteractionAt: string|null, createdAt: string, updatedAt: string}} ContactRecord  a contact of the contacts routes (API.md "Contacts and leads"): `phone` in E.164 */
+/** @typedef {{name?: string|null, email?: string|null, phone?: string|null, externalId?: string|null, company?: string|null, notes?: string|null, fields?: Record<string, string>|null, leadCode?: string|null, leadStatus?: LeadStatus, source?: string|null, score?: number|null, ownerId?: string|null}} NewContact  at least one of name, email, phone, externalId */
+/** @typedef {{q?: string, leadStatus?: LeadStatus, ownerId?: string, source?: string, limit?: number, cursor?: string}} ContactQuery  `q`: the start of any word of the name or company, or of the email or phone */
+/** @typedef {{from: LeadStatus|null, to: LeadStatus, note: string|null, byUserId: string|null, at: string}} LeadHistoryEntry */
+/** @typedef {{row: number, action: "created"|"updated"|"skipped", contactId: string|null, errors: string[]}} ImportRow */
+/** @typedef {{created: number, updated: number, skipped: number, rows: ImportRow[]}} ImportReport  with dryRun, what the import would do (nothing is written) */
 /** @typedef {{id: string, subject: string|null, channel: string, status: "open"|"pending"|"resolved", contact: Contact, assigneeId: string|null, participantIds: string[], lastMessage: Message|null, lastActivityAt: string, createdAt: string, unreadCount?: number, muted?: boolean}} Conversation */
 /** @typedef {{conversationId: string, userId: string, lastReadMessageId: string|null, lastReadAt: string|null, unreadCount: number}} Receipt */
 /** @typedef {{total: number, conversations: {conversationId: string, unreadCount: number, muted: boolean}[]}} Unread */
@@ -46,7 +53,8 @@
 /** @typedef {{type: "error", code: string, message: string, ref?: string}} ErrorFrame */
 /** @typedef {{type: "resync", reason: string}} ResyncFrame  the server may have missed sending events; the client catches up by itself (see `resynced`) */
 /** @typedef {{type: "ticket.updated", ticket: Ticket}} TicketUpdatedFrame  to every connection of the account: a ticket opened, edited or moved */
-/** @typedef {HelloFrame|SubscriptionFrame|MessageCreatedFrame|ConversationUpdatedFrame|ReadUpdatedFrame|UnreadUpdatedFrame|TypingFrame|PresenceFrame|ViewingFrame|PongFrame|ErrorFrame|ResyncFrame|TicketUpdatedFrame} ServerFrame */
+/** @typedef {{type: "contact.updated", contact: ContactRecord}} ContactUpdatedFrame  **(v2)** to every connection of the account: a contact or its lead fields changed */
+/** @typedef {HelloFrame|SubscriptionFrame|MessageCreatedFrame|ConversationUpdatedFrame|ReadUpdatedFrame|UnreadUpdatedFrame|TypingFrame|PresenceFrame|ViewingFrame|PongFrame|ErrorFrame|ResyncFrame|TicketUpdatedFrame|ContactUpdatedFrame} ServerFrame */
 // Client → server frames.
 /** @typedef {{type: "subscribe"|"unsubscribe", conversationId: string, ref?: string}|{type: "typing", conversationId: string, state: "start"|"stop"}|{type: "presence", status: "online"|"away"|"busy"}|{type: "view", conversationId: string|null}|{type: "read", conversationId: string, messageId?: string}|{type: "ping", ref?: string}} ClientFrame */
 // Events of the client itself, besides every server frame type above.
@@ -181,16 +189,19 @@ export class InboxClient extends EventTarget {
    */
   async request(method, path, body, options) { return this.#call(method, path, body, true, false, options?.headers); }
 
-  async #call(method, path, body, authorized, retried = false, extraHeaders = undefined) {
-    const headers = { accept: "application/json", ...extraHeaders };
-    if (body !== undefined) headers["content-type"] = "application/json";
+  async #call(method, path, body, authorized, retried = false, extraHeaders = undefined, asText = false) {
+    // A body given with its own content-type (a CSV import) is sent as it is; any other body as JSON.
+    const raw = extraHeaders?.["content-type"] !== undefined;
+    const headers = { accept: asText ? "*/*" : "application/json", ...extraHeaders };
+    if (body !== undefined && !raw) headers["content-type"] = "application/json";
     if (authorized) headers.authorization = `Bearer ${await this.#freshToken()}`;
-    const res = await this.fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await this.fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
     if (res.status === 401 && authorized && !retried && this.#session) {
       await this.refresh();
-      return this.#call(method, path, body, authorized, true, extraHeaders);
+      return this.#call(method, path, body, authorized, true, extraHeaders, asText);
     }
     const text = await res.text();
+    if (asText && res.ok) return text;
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = { type: "about:blank", title: res.statusText, status: res.status, detail: text.slice(0, 200) }; }
     if (!res.ok) throw new InboxError(res.status, json);
@@ -262,6 +273,37 @@ export class InboxClient extends EventTarget {
   /** The delivery log, newest first. @param {{ticketId?: string, contactId?: string, endpointId?: string, eventType?: string, limit?: number, cursor?: string}} [q] @returns {Promise<Page<WebhookNotification>>} */
   webhookNotifications(q) { return this.request("GET", "/api/webhooks/notifications" + query(q)); }
   /** Re-sends that event under its original `webhook-id` (202). */ replayNotification(id) { return this.request("POST", `/api/webhooks/notifications/${id}/replay`); }
+
+  // Contacts and leads (v2). Live changes arrive as `contact.updated`: client.on("contact.updated", ({contact}) => …).
+  /** Latest interaction first. @param {ContactQuery} [q] @returns {Promise<Page<ContactRecord>>} */
+  contacts(q) { return this.request("GET", "/api/contacts" + query(q)); }
+  /** @returns {Promise<ContactRecord>} */ contact(id) { return this.request("GET", `/api/contacts/${id}`); }
+  /** A 409 when the email, phone or externalId belongs to another contact (`problem.existingContactId`). @param {NewContact} body @param {CreateOptions} [options] @returns {Promise<ContactRecord>} */
+  createContact(body, options) { return this.request("POST", "/api/contacts", body, idempotent(options)); }
+  /** Absent fields stay, `null` clears; not `leadStatus` (see changeLeadStatus). @param {Omit<NewContact, "leadStatus">} changes @returns {Promise<ContactRecord>} */
+  updateContact(id, changes) { return this.request("PATCH", `/api/contacts/${id}`, changes); }
+  /** Admins only. Its conversations keep their contact fields, with `id: null`. */
+  deleteContact(id) { return this.request("DELETE", `/api/contacts/${id}`); }
+  /** Moves a lead to one of `nextLeadStatuses(current)` (409 naming the allowed ones otherwise). @param {LeadStatus} status @param {string} [note] @returns {Promise<ContactRecord>} */
+  changeLeadStatus(id, status, note) { return this.request("POST", `/api/contacts/${id}/lead-status`, { status, note }); }
+  /** Lead status changes, oldest first. @returns {Promise<LeadHistoryEntry[]>} */
+  contactHistory(id) { return this.request("GET", `/api/contacts/${id}/history`); }
+  /** @param {{limit?: number, cursor?: string}} [q] @returns {Promise<Page<Conversation>>} */
+  contactConversations(id, q) { return this.request("GET", `/api/contacts/${id}/conversations` + query(q)); }
+  /** Admins only: `duplicateId`'s conversations and history move to `id`, which fills its empty fields from it; the duplicate is deleted. @returns {Promise<ContactRecord>} */
+  mergeContacts(id, duplicateId) { return this.request("POST", `/api/contacts/${id}/merge`, { duplicateId }); }
+  /**
+   * Admins only: imports a CSV (a string, Blob or File, sent as it is: the service reads it as a stream). With
+   * `dryRun` nothing is written and the report says what would happen, row by row.
+   * @param {string|Blob} csv @param {{dryRun?: boolean}} [options] @returns {Promise<ImportReport>}
+   */
+  importContacts(csv, options = {}) {
+    return this.#call("POST", "/api/contacts/import" + query({ dryRun: options.dryRun ? true : undefined }), csv, true, false, { "content-type": "text/csv" });
+  }
+  /** The export's address (admins only; it needs the bearer token, so fetch it with exportContacts). */
+  get contactsExportUrl() { return `${this.baseUrl}/api/contacts/export`; }
+  /** Admins only: every contact as CSV, the import's columns. @returns {Promise<string>} */
+  exportContacts() { return this.#call("GET", "/api/contacts/export", undefined, true, false, { accept: "text/csv" }, true); }
 
   /** Sends a message (and ends this user's typing in that conversation). @returns {Promise<Message>} */
   async sendMessage(conversationId, body) {
@@ -504,6 +546,12 @@ export class InboxClient extends EventTarget {
     this.#send({ type: "typing", conversationId, state: "stop" });
   }
 }
+
+/** The lead workflow (API.md): `new → contacted → qualified → won | lost`, and back to `new` from any other. */
+export const LEAD_STATUSES = /** @type {LeadStatus[]} */ (["new", "contacted", "qualified", "won", "lost"]);
+const LEAD_NEXT = { new: ["contacted"], contacted: ["new", "qualified"], qualified: ["new", "won", "lost"], won: ["new"], lost: ["new"] };
+/** The statuses changeLeadStatus accepts from `status`. @param {LeadStatus} status @returns {LeadStatus[]} */
+export function nextLeadStatuses(status) { return LEAD_NEXT[status] ?? []; }
 
 /** The request options of a create: an Idempotency-Key header when one is given. */
 function idempotent(options) {

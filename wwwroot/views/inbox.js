@@ -1,6 +1,6 @@
 // The inbox side: the conversation list with unread badges, presence and typing; the open conversation with live
 // messages, "seen by" and who else views it; starting a conversation; search with highlighted hits.
-// A contact panel beside the conversation (#contact-panel) is left for views/contacts.js.
+// The contact panel beside the conversation (#contact-panel) is views/contact-panel.js: `ctx.contactPanel`.
 import { $, h, avatar, when, fullFormat, errorText, showError, guarded } from "../ui.js";
 
 /** @param {import("../app.js").Context} ctx */
@@ -79,7 +79,7 @@ export function setup(ctx) {
     if (!c) return;
     Object.assign(c, conversation);
     renderList();
-    if (conversation.id === inbox.openId) renderHeader();
+    if (conversation.id === inbox.openId) { renderHeader(); ctx.contactPanel?.show(c); }
   });
 
   client.on("read.updated", ({ receipt }) => {
@@ -177,6 +177,12 @@ export function setup(ctx) {
 
   const open = guarded(async (id) => {
     ctx.showView("conversations");
+    if (!inbox.conversations.has(id)) {
+      // Not in the list (an older conversation, opened from a contact): fetch it and listen to it.
+      const c = await client.conversation(id);
+      inbox.conversations.set(c.id, c);
+      await client.subscribe(c.id, c.lastMessage?.id ?? null);
+    }
     if (inbox.openId !== id) {
       inbox.openId = id;
       inbox.messages = [];
@@ -191,6 +197,7 @@ export function setup(ctx) {
     renderHeader();
     renderList();
     renderTyping();
+    ctx.contactPanel?.show(inbox.conversations.get(id));
     const [page, receipts] = await Promise.all([client.messages(id, { limit: 50 }), client.receipts(id)]);
     if (inbox.openId !== id) return;
     const known = new Set(page.items.map((m) => m.id));
@@ -207,6 +214,7 @@ export function setup(ctx) {
     document.body.classList.remove("reading");
     $("conversation").hidden = true;
     $("pane-empty").hidden = false;
+    ctx.contactPanel?.hide();
     renderList();
   }
   $("back").addEventListener("click", close);
@@ -399,5 +407,6 @@ export function setup(ctx) {
     },
     reload: loadConversations,
     renderTeam,
+    open,
   };
 }
