@@ -316,6 +316,41 @@ test("administration: users, API keys, webhook endpoints with a test post, the d
   }
 });
 
+test("account settings and endpoint switches: the phone region reads local numbers, an endpoint disabled and enabled, the log by event type", async () => {
+  const admin = new InboxClient({ baseUrl: proxy.url });
+  clients.push(admin);
+  await admin.login(team.admin.user.email, team.password);
+
+  const account = await admin.updateAccount({ defaultPhoneRegion: "FR" });
+  assert.equal(account.defaultPhoneRegion, "FR");
+  // With the region set, a French number written the local way is stored in E.164.
+  const digits = String(Date.now()).slice(-8);
+  const contact = await admin.createContact({ name: "Région test", phone: `06 ${digits}` });
+  assert.equal(contact.phone, `+336${digits}`);
+  await assert.rejects(admin.updateAccount({ defaultPhoneRegion: "not a region" }), (e) => e.status === 400);
+
+  const receiver = createHttpServer((req, res) => { req.resume(); res.writeHead(204).end(); });
+  await new Promise((done) => receiver.listen(0, "127.0.0.1", done));
+  try {
+    const endpoint = await admin.createWebhookEndpoint({ url: `http://127.0.0.1:${receiver.address().port}/hook`, events: ["ticket.overdue"] });
+    assert.equal((await admin.updateWebhookEndpoint(endpoint.id, { enabled: false })).enabled, false);
+    const enabled = await admin.updateWebhookEndpoint(endpoint.id, { enabled: true, events: ["ticket.overdue", "lead.status_changed"] });
+    assert.equal(enabled.enabled, true);
+    assert.deepEqual([...enabled.events].sort(), ["lead.status_changed", "ticket.overdue"]);
+    assert.equal(enabled.secret, undefined, "the secret is shown only at creation");
+
+    await admin.testWebhookEndpoint(endpoint.id);
+    const tests = await admin.webhookNotifications({ endpointId: endpoint.id, eventType: "webhook.test", limit: 10 });
+    assert.ok(tests.items.length >= 1);
+    assert.ok(tests.items.every((n) => n.eventType === "webhook.test" && n.endpointId === endpoint.id));
+    const none = await admin.webhookNotifications({ endpointId: endpoint.id, eventType: "ticket.overdue", limit: 10 });
+    assert.equal(none.items.length, 0);
+    await admin.deleteWebhookEndpoint(endpoint.id);
+  } finally {
+    receiver.close();
+  }
+});
+
 /** A TCP proxy to the service that can cut its connections and refuse new ones. */
 function startProxy(targetPort) {
   const sockets = new Set();
