@@ -87,18 +87,7 @@ public static class UnreadRecount
     /// <summary>The <c>recount-unread</c> command: migrate, repair, print the result. 0 on success, 1 when the database cannot be reached or migrated.</summary>
     public static async Task<int> RunCommandAsync(IServiceProvider services, ILogger logger, CancellationToken ct)
     {
-        InboxDatabase database;
-        try
-        {
-            database = services.GetRequiredService<InboxDatabase>();
-            DatabaseMigrator.Migrate(database.ConnectionString, logger);
-        }
-        catch (Exception e) when (e is MigrationFailedException or Npgsql.NpgsqlException or System.Net.Sockets.SocketException
-                                       or FormatException or PostgresNotInstalledException or InvalidOperationException)
-        {
-            logger.LogCritical("Cannot recount unread counts: {Reason}", e.Message);
-            return 1;
-        }
+        if (DatabaseMigrator.MigratedForCommand(services, logger, "recount unread counts") is not { } database) return 1;
 
         await using var db = database.Open();
         // A whole database's recount may take longer than a request's statement may (InboxDatabase).

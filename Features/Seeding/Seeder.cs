@@ -40,18 +40,7 @@ public static class Seeder
     /// <summary>The <c>seed</c> command: migrate, seed, report. 0 on success, 1 when the database cannot be migrated.</summary>
     public static async Task<int> RunAsync(IServiceProvider services, ILogger logger, CancellationToken ct)
     {
-        InboxDatabase database;
-        try
-        {
-            database = services.GetRequiredService<InboxDatabase>();
-            DatabaseMigrator.Migrate(database.ConnectionString, logger);
-        }
-        catch (Exception e) when (e is MigrationFailedException or Npgsql.NpgsqlException or System.Net.Sockets.SocketException
-                                       or FormatException or PostgresNotInstalledException or InvalidOperationException)
-        {
-            logger.LogCritical("Cannot seed: {Reason}", e.Message);
-            return 1;
-        }
+        if (DatabaseMigrator.MigratedForCommand(services, logger, "seed") is not { } database) return 1;
 
         var result = await SeedAsync(database, services.GetRequiredService<IClock>().NowForDatabase(), ct);
         if (result.Skipped)

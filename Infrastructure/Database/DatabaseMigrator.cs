@@ -79,6 +79,26 @@ public sealed class DatabaseMigrator(
         }
     }
 
+    /// <summary>
+    /// For the one-shot commands (<c>seed</c>, <c>recount-unread</c>): the database, migrated; or null, after one
+    /// critical line saying why <paramref name="task"/> cannot run, when it cannot be reached or migrated.
+    /// </summary>
+    public static InboxDatabase? MigratedForCommand(IServiceProvider services, ILogger logger, string task)
+    {
+        try
+        {
+            var database = services.GetRequiredService<InboxDatabase>();
+            Migrate(database.ConnectionString, logger);
+            return database;
+        }
+        catch (Exception e) when (e is MigrationFailedException or NpgsqlException or System.Net.Sockets.SocketException
+                                       or FormatException or PostgresNotInstalledException or InvalidOperationException)
+        {
+            logger.LogCritical("Cannot {Task}: {Reason}", task, e.Message);
+            return null;
+        }
+    }
+
     /// <summary>Runs every pending script in file-name order, under an advisory lock so that instances starting together take turns.</summary>
     public static void Migrate(string connectionString, ILogger logger)
     {
