@@ -2,25 +2,17 @@
 // by playwright-core. Two browser contexts are two agents of one account. Screenshots go to clients/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { startService, seedTeam, api } from "./service.js";
+import { launchChromium, signIn as signInAt, shots, desktop } from "./browser.js";
 
-const shots = join(import.meta.dirname, "..", "screenshots");
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 let service, team, browser;
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
   service = await startService();
   team = await seedTeam(service.url);
   await seedDemo(service.url, team);
-  browser = await chromium.launch({
-    executablePath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -29,18 +21,7 @@ after(async () => {
 });
 
 /** A new browser context signed in as `user` through the login form, ready when its list is loaded and live. */
-async function signIn(user, contextOptions = { viewport: { width: 1280, height: 800 } }) {
-  const context = await browser.newContext({ locale: "en-GB", timezoneId: "Europe/Paris", ...contextOptions });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e));
-  await page.goto(service.url);
-  await page.locator("#login-form input[name=email]").fill(user.email);
-  await page.locator("#login-form input[name=password]").fill(user.password);
-  await page.locator("#login-form button[type=submit]").click();
-  await page.locator("body[data-ready=true] #connection[data-state=live]").waitFor();
-  return { context, page, errors };
-}
+const signIn = (user, options = desktop) => signInAt(browser, service.url, user, options);
 
 const row = (page, id) => page.locator(`.conversation-row[data-id="${id}"]`);
 

@@ -6,24 +6,16 @@
 // desktop and phone width go to clients/screenshots/ (ignored by git).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { createServer } from "node:http";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { startService, seedTeam, api } from "./service.js";
+import { launchChromium, signIn as signInAt, shots, desktop, phone, axe, noOverflow } from "./browser.js";
 
-const shots = join(import.meta.dirname, "..", "screenshots");
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const desktop = { viewport: { width: 1280, height: 800 } };
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 let service, team, browser, receiver;
 /** Requests the webhook receiver got: {headers, body}. */
 const received = [];
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
   // The receiver listens on loopback, which the service refuses unless told this is a test (API.md configuration).
   service = await startService({ Webhooks__AllowPrivateNetworks: "true" });
   team = await seedTeam(service.url);
@@ -33,11 +25,7 @@ before(async () => {
     req.on("end", () => { received.push({ headers: req.headers, body }); res.writeHead(200).end("ok"); });
   });
   await new Promise((done) => receiver.listen(0, "127.0.0.1", done));
-  browser = await chromium.launch({
-    executablePath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -47,34 +35,10 @@ after(async () => {
 });
 
 /** A new browser context signed in through the login form, ready once its lists are loaded and the socket is live. */
-async function signIn(user, options = desktop) {
-  const context = await browser.newContext({ locale: "en-GB", timezoneId: "Europe/Paris", ...options });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e));
-  await page.goto(service.url);
-  await page.locator("#login-form input[name=email]").fill(user.email);
-  await page.locator("#login-form input[name=password]").fill(user.password);
-  await page.locator("#login-form button[type=submit]").click();
-  await page.locator("body[data-ready=true] #connection[data-state=live]").waitFor();
-  return { context, page, errors };
-}
+const signIn = (user, options = desktop, prepare) => signInAt(browser, service.url, user, options, prepare);
 
 const adminUser = () => ({ email: team.admin.user.email, password: team.password });
 
-/** Runs axe-core in the page; fails on any serious or critical violation, naming the rule and the elements. */
-async function axe(page, where) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`));
-  assert.deepEqual(violations, [], `axe on ${where}`);
-}
-
-async function noOverflow(page, where) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${where}: the page is ${overflow}px wider than the window`);
-}
 
 const tab = (page, view) => page.locator(`.tabs button[data-view=${view}]`);
 const moveButtons = (page) => page.locator("#ticket-detail .moves button").evaluateAll((bs) => bs.map((b) => b.dataset.status));
