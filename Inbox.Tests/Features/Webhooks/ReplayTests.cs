@@ -24,8 +24,11 @@ public sealed class ReplayTests(WebhookApp app) : IClassFixture<WebhookApp>
         Assert.Equal(posts[0].Id, posts[1].Id);
         Assert.Equal(posts[0].Body, posts[1].Body);
         StandardWebhooks.AssertSigned(posts[1], secret, app.Clock.GetCurrentInstant());
+        // The attempt's row is written before the post (statusCode null while it is in flight) and completed after
+        // the receiver answered, so wait for the completed row, not just the row.
         var log = await Eventually.SingleAsync(async () =>
-            (await WebhookApi.NotificationsAsync(client, $"?ticketId={ticketId}")).Where(n => n["attempt"]!.GetValue<int>() == 2).ToList());
+            (await WebhookApi.NotificationsAsync(client, $"?ticketId={ticketId}"))
+                .Where(n => n["attempt"]!.GetValue<int>() == 2 && n["statusCode"] is not null).ToList());
         Assert.Equal(original["eventId"]!.GetValue<string>(), log["eventId"]!.GetValue<string>());
         Assert.Equal(200, log["statusCode"]!.GetValue<int>());
     }
