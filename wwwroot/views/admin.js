@@ -26,7 +26,16 @@ export function setup(ctx) {
       const role = h("select", { "aria-label": `Role of ${u.name}`, class: "role-select" },
         h("option", { value: "agent", selected: u.role === "agent" }, "Agent"),
         h("option", { value: "admin", selected: u.role === "admin" }, "Admin"));
-      role.addEventListener("change", () => updateUser(u, { role: role.value }, () => { role.value = u.role; }));
+      role.addEventListener("change", async () => {
+        const undo = () => { role.value = u.role; };
+        // A demotion ends the admin's sessions (their rights stop at once): a destructive action, asked once.
+        const demoting = u.role === "admin" && role.value !== "admin";
+        if (demoting && !(await confirmOnce(`Make ${u.name} an agent? They are signed out everywhere and sign in again as an agent.`, "Make agent"))) {
+          undo();
+          return;
+        }
+        updateUser(u, { role: role.value }, undo);
+      });
       const toggle = u.active
         ? h("button", { type: "button", class: "danger-text deactivate", onclick: async () => {
           if (await confirmOnce(`Deactivate ${u.name}? They are signed out everywhere at once.`, "Deactivate")) updateUser(u, { active: false });

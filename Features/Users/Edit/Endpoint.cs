@@ -8,6 +8,12 @@ namespace Inbox.Features.Users.Edit;
 /// 1008) and refuses their logins; API keys belong to the account and keep working. Reactivating lets them sign
 /// in again but revives no old session. An account always keeps at least one active admin: a change that would
 /// leave none is a 409.
+/// <para>
+/// Demoting an admin ends their sessions the same way: an access token carries its role for up to its lifetime
+/// (15 minutes), and rights taken away must stop at once, not when the token expires. They sign in again as an
+/// agent. A promotion takes effect at their next token refresh (the refresh reads the role from the database):
+/// rights granted a few minutes late harm nobody, so the promoted user keeps their sessions.
+/// </para>
 /// </summary>
 public sealed class Endpoint(InboxDb db, SessionRevocations revocations, IClock clock) : Endpoint<Request, UserResponse>
 {
@@ -37,7 +43,9 @@ public sealed class Endpoint(InboxDb db, SessionRevocations revocations, IClock 
             user = await Data.UpdateAsync(db, accountId, req, ct);
             // After the row update, in the same transaction: a login racing this one holds a share lock on the row,
             // so by now it has either committed its session (revoked here) or will see the user inactive.
-            if (req.Active.Value == false)
+            var deactivated = req.Active.Value == false;
+            var demoted = target.Role == InboxRoles.Admin && req.Role.Value is { } role && role != InboxRoles.Admin;
+            if (deactivated || demoted)
                 ended = await RevocationData.RevokeUserSessionsAsync(db, req.Id, clock.NowForDatabase(), ct);
             await tx.CommitAsync(ct);
         }

@@ -74,8 +74,9 @@ public static class SessionChecks
 }
 
 /// <summary>
-/// Sessions end at once, everywhere (API.md v2): logout, refresh-token reuse and deactivation on one instance
-/// refuse the session's access tokens and close its sockets with 1008 on the other, within 1 s.
+/// Sessions end at once, everywhere (API.md v2): logout, refresh-token reuse, deactivation and (beyond the contract)
+/// an admin's demotion on one instance refuse the session's access tokens and close its sockets with 1008 on the
+/// other, within 1 s.
 /// </summary>
 public sealed class Tests(TwoInstances instances) : IClassFixture<TwoInstances>
 {
@@ -154,6 +155,48 @@ public sealed class Tests(TwoInstances instances) : IClassFixture<TwoInstances>
         var ticket = await b.ClientFor(key).PostAsJsonAsync("/api/tickets", new { title = "Still open to integrations" });
         Assert.Equal(HttpStatusCode.Created, ticket.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await b.ClientFor(admin).GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact(Timeout = Bound)]
+    public async Task Demoting_an_admin_on_one_instance_ends_their_admin_sessions_on_the_other()
+    {
+        var (a, b) = (instances.A, instances.B);
+        var admin = await a.SignUpAsync();
+        var colleague = await a.AddUserAsync(admin, role: "admin");
+        await using var socketOnB = await TestSocket.ConnectAsync(b, colleague);
+        Assert.Equal(HttpStatusCode.OK, (await b.ClientFor(colleague).GetAsync("/api/api-keys")).StatusCode);
+
+        var demote = await a.ClientFor(admin).PatchAsJsonAsync($"/api/users/{colleague.Id}", new { role = "agent" });
+        var since = Stopwatch.StartNew();
+
+        Assert.Equal(HttpStatusCode.OK, demote.StatusCode);
+        // The token still says "admin" for up to 15 minutes: it must stop now, not then.
+        await Task.WhenAll(
+            SessionChecks.AssertClosedWithPolicyViolationAsync(socketOnB, since, SessionChecks.Within),
+            SessionChecks.AssertRefusedWithinAsync(b, colleague.AccessToken, since, SessionChecks.Within));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await b.ClientFor(colleague).GetAsync("/api/api-keys")).StatusCode);
+        await b.RefreshAsync(colleague.RefreshToken, HttpStatusCode.Unauthorized);
+        // Signed in again, they are an agent: the admin routes answer 403.
+        var again = await b.LoginAsync(colleague.Email);
+        Assert.Equal(HttpStatusCode.Forbidden, (await b.ClientFor(again).GetAsync("/api/api-keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await a.ClientFor(admin).GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact(Timeout = Bound)]
+    public async Task A_promoted_agent_keeps_their_session_and_is_an_admin_from_their_next_refresh()
+    {
+        var (a, b) = (instances.A, instances.B);
+        var admin = await a.SignUpAsync();
+        var agent = await a.AddUserAsync(admin);
+        Assert.Equal(HttpStatusCode.Forbidden, (await b.ClientFor(agent).GetAsync("/api/api-keys")).StatusCode);
+
+        var promote = await a.ClientFor(admin).PatchAsJsonAsync($"/api/users/{agent.Id}", new { role = "admin" });
+
+        Assert.Equal(HttpStatusCode.OK, promote.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await b.ClientFor(agent).GetAsync("/api/me")).StatusCode);
+        var refreshed = JsonNode.Parse(await b.RefreshAsync(agent.RefreshToken))!;
+        var asAdmin = agent with { AccessToken = refreshed["accessToken"]!.GetValue<string>() };
+        Assert.Equal(HttpStatusCode.OK, (await b.ClientFor(asAdmin).GetAsync("/api/api-keys")).StatusCode);
     }
 
     [Fact(Timeout = Bound)]

@@ -90,7 +90,8 @@ public sealed class EditTests(InboxApp app) : IClassFixture<InboxApp>
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
         await ProblemAssert.IsAsync(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict);
-        var users = (await app.ClientFor(first).GetFromJsonAsync<JsonArray>("/api/users"))!;
+        // Whoever was demoted was signed out by it (Sessions/Tests.cs): read the list through a fresh sign-in.
+        var users = (await app.ClientFor(await app.LoginAsync(first.Email)).GetFromJsonAsync<JsonArray>("/api/users"))!;
         Assert.Single(users, u => u!["role"]!.GetValue<string>() == "admin" && u["active"]!.GetValue<bool>());
     }
 
