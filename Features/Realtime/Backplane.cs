@@ -113,6 +113,13 @@ public sealed class Backplane : BackgroundService
     /// <summary><c>application_name</c> of the LISTEN connection, so an operator (or a test) can tell whose it is.</summary>
     public string ListenerApplicationName => $"inbox-realtime-{_instance.Id}";
 
+    /// <summary>The pool's bounded waits and keepalives (a dead server is found on this idle connection), unpooled and named.</summary>
+    string ListenConnectionString() => new NpgsqlConnectionStringBuilder(InboxDatabase.WithBoundedWaits(_database.ConnectionString))
+    {
+        Pooling = false,
+        ApplicationName = ListenerApplicationName,
+    }.ConnectionString;
+
     /// <summary>
     /// Holds the LISTEN connection, reconnecting at once when it is lost (100 ms, doubling up to 2 s while the
     /// database stays away). Whatever was notified while nobody listened is gone for good, so once it listens again
@@ -126,13 +133,11 @@ public sealed class Backplane : BackgroundService
         {
             try
             {
-                await using var connection = await _database.DataSource.OpenConnectionAsync(ct);
+                // Its own unpooled connection, named in the connection string: the pool's connections keep no
+                // session state between uses (InboxDatabase sets No Reset On Close), and a LISTEN is session state.
+                await using var connection = new NpgsqlConnection(ListenConnectionString());
                 connection.Notification += (_, e) => _incoming.Writer.TryWrite(e.Payload);
-                await using (var name = new NpgsqlCommand("SELECT set_config('application_name', @name, false)", connection))
-                {
-                    name.Parameters.AddWithValue("name", ListenerApplicationName);
-                    await name.ExecuteNonQueryAsync(ct);
-                }
+                await connection.OpenAsync(ct);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(ct);
                 Volatile.Write(ref _listenerProcessId, connection.ProcessID);

@@ -29,7 +29,8 @@ public sealed class InboxDatabase : IDisposable
         DataSource = builder.Build();
         Options = new DataOptions()
             .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => DataSource.CreateConnection())
-            .UseMappingSchema(Mapping);
+            .UseMappingSchema(Mapping)
+            .UseInterceptor(PreparedStatements.Interceptor);
     }
 
     /// <summary>DATABASE_URL when set, else the private cluster under <c>.data/pg</c> of the content root.</summary>
@@ -53,6 +54,13 @@ public sealed class InboxDatabase : IDisposable
     /// 503 within the contract's 3 s. Every statement a request runs takes milliseconds; work that may take
     /// longer (migrations, the seed) sets its own timeout. Keepalives find a dead server on idle connections
     /// (the backplane's LISTEN connection above all) instead of waiting for TCP to give up.
+    /// <para>
+    /// No Reset On Close: Npgsql would otherwise send <c>DISCARD ALL</c> each time a pooled connection is reused,
+    /// which also throws away every plan the backend cached (the foreign-key checks' and the contacts trigger's,
+    /// replanned on every message post; and the prepared statements, see <see cref="PreparedStatements"/>). The
+    /// service leaves no session state on pooled connections: no session SET, no temporary table, no session
+    /// advisory lock; its LISTEN connections are unpooled. Npgsql still rolls back a transaction left open.
+    /// </para>
     /// Documented in docs/operations.md.
     /// </summary>
     internal static string WithBoundedWaits(string connectionString)
@@ -71,6 +79,7 @@ public sealed class InboxDatabase : IDisposable
         Default("Cancellation Timeout", CancellationTimeoutMilliseconds);
         Default("Keepalive", KeepaliveSeconds);
         Default("Tcp Keepalive", true);
+        Default("No Reset On Close", true);
         return builder.ConnectionString;
     }
 

@@ -84,9 +84,10 @@ static class Data
     /// and their seqs follow commit order; last_activity_at never goes backwards, even with instances whose clocks
     /// disagree. A contact's message is signed with the contact's name as the conversation knows it. No row when
     /// the conversation is not the account's. Its cost is one row per participant, whatever else they take part in.
+    /// Prepared (<see cref="PreparedStatements"/>): every lookup in it is by key.
     /// </summary>
     public static async Task<Posted?> PostAsync(InboxDb db, MessageRow message, CancellationToken ct) =>
-        (await db.QueryToListAsync<Posted>(
+        (await db.PrepareNextStatement().QueryToListAsync<Posted>(
             PostSql, ct,
             new DataParameter("message", message.Id, DataType.Guid),
             new DataParameter("now", message.CreatedAt),

@@ -15,6 +15,7 @@ public sealed class BoundedWaitsTests
         Assert.Equal(InboxDatabase.CancellationTimeoutMilliseconds, bounded.CancellationTimeout);
         Assert.Equal(InboxDatabase.KeepaliveSeconds, bounded.KeepAlive);
         Assert.True(bounded.TcpKeepAlive);
+        Assert.True(bounded.NoResetOnClose); // keeps the backend's cached plans (PreparedStatementsTests)
         Assert.Equal("db", bounded.Host);
     }
 
