@@ -18,9 +18,12 @@ public static class TestPostgres
 
     public static EmbeddedPostgres Server => Cluster.Value;
 
+    const string DirectoryPrefix = "inbox-tests-";
+
     static EmbeddedPostgres StartCluster()
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"inbox-tests-{Environment.ProcessId}");
+        RemoveStaleClusters();
+        var directory = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}");
         var server = EmbeddedPostgres.Start(directory, NullLogger.Instance, new Dictionary<string, string>
         {
             ["fsync"] = "off",
@@ -38,6 +41,49 @@ public static class TestPostgres
         // No pooling: a pooled connection left open on the template would block every CREATE DATABASE … TEMPLATE.
         DatabaseMigrator.Migrate(server.ConnectionString(TemplateName) + ";Pooling=false", NullLogger.Instance);
         return server;
+    }
+
+    /// <summary>
+    /// Removes the clusters of earlier runs whose test process is gone. The exit handler above does not always get
+    /// to run (a run that is killed, a test host stopped by its runner), and a full run leaves about 1.5 GB in the
+    /// temp folder: runs on one machine used to fill its disk. A cluster whose server still runs is left alone.
+    /// </summary>
+    static void RemoveStaleClusters()
+    {
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(stale).AsSpan(DirectoryPrefix.Length), out var owner)
+                || owner == Environment.ProcessId || IsRunning(owner) || IsRunning(PostmasterOf(stale)))
+                continue;
+            try { Directory.Delete(stale, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>The server's process id from the first line of <c>postmaster.pid</c>, or 0 when it is not running.</summary>
+    static int PostmasterOf(string dataDirectory)
+    {
+        try
+        {
+            return int.TryParse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).FirstOrDefault(), out var pid) ? pid : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    static bool IsRunning(int processId)
+    {
+        if (processId <= 0) return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A new database with the migrated schema and no rows; returns its connection string.</summary>
