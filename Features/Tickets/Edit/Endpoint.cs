@@ -11,6 +11,9 @@ public sealed class Endpoint(InboxDb db, IClock clock, IInboxEvents events) : En
     {
         Patch("/api/tickets/{id}");
         Roles(InboxRoles.Users);
+        // Every field of Request carries a binding attribute, which FastEndpoints reads as "no JSON body here" and
+        // then accepts any content type: this route takes JSON only, as the other PATCH routes (a text/plain body is a 415).
+        Description(b => b.ClearDefaultAccepts().Accepts<Request>("application/json"));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)

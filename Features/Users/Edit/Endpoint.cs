@@ -21,6 +21,9 @@ public sealed class Endpoint(InboxDb db, SessionRevocations revocations, IClock 
     {
         Patch("/api/users/{id}");
         Roles(InboxRoles.Admin);
+        // Every field of Request carries a binding attribute, which FastEndpoints reads as "no JSON body here" and
+        // then accepts any content type: this route takes JSON only, as the other PATCH routes (a text/plain body is a 415).
+        Description(b => b.ClearDefaultAccepts().Accepts<Request>("application/json"));
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
