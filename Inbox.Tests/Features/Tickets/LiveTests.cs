@@ -61,8 +61,12 @@ public sealed class LiveTests(RealtimeApp app) : IClassFixture<RealtimeApp>
     {
         var admin = await app.SignUpAsync();
         var client = app.ClientFor(admin);
-        var id = await TicketApi.OpenIdAsync(client);
         await using var socket = await TestSocket.ConnectAsync(app, admin);
+        // The opening's own frame first: it is published after the answer, so a socket connected right after the
+        // POST may or may not get it; connected before, it surely does, and nothing after it is left to chance.
+        var id = await TicketApi.OpenIdAsync(client);
+        var opened = await socket.WaitForAsync("ticket.updated");
+        Assert.Equal(id, opened["ticket"]!["id"]!.GetValue<Guid>());
 
         Assert.Equal(HttpStatusCode.Conflict, (await TicketApi.ChangeStatusAsync(client, id, "waiting_parts")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(TicketApi.Patch(id, "{}"))).StatusCode);
